@@ -1,0 +1,1 @@
+"""CRM Pay Slack bot: wiring, settings, CLI and HTTP server."""

@@ -1,0 +1,312 @@
+"""User-facing text in English and Simplified Chinese, plus locale-aware formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton
+from babel.numbers import format_currency
+
+LOCALES = ("en", "zh")
+BABEL_LOCALE = {"en": "en", "zh": "zh_Hans_CN"}
+
+EN: dict[str, str] = {
+    # Field labels (also used to name the field in error messages)
+    "label.customer": "Customer",
+    "label.kind": "Kind",
+    "label.when": "When",
+    "label.note": "Note",
+    "label.amount": "Amount (orders)",
+    "label.rating": "Rating (satisfaction)",
+    "label.next": "Next follow-up",
+    "label.name": "Name",
+    "label.company": "Company",
+    "label.phone": "Phone",
+    "label.occupation": "Occupation or industry",
+    "label.segment": "Age bracket or company size",
+    "label.status": "Status",
+    "hint.customer": "Only your own customers are listed.",
+    "hint.amount": "For orders only, e.g. 12000 or 12,000.50",
+    "hint.rating": "For satisfaction only: CSAT 1–5 or NPS 0–10, as the customer rated you.",
+    "hint.phone": "Any common format; +86 138 0013 8000 and 13800138000 are the same number.",
+    "placeholder.customer": "Type a name or company",
+    "placeholder.pick": "Choose…",
+    "group.age": "Age bracket",
+    "group.size": "Company size",
+    "group.csat": "CSAT (1–5)",
+    "group.nps": "NPS (0–10)",
+    # Kinds and statuses
+    "kind.call": "call",
+    "kind.visit": "visit",
+    "kind.email": "email",
+    "kind.message": "message",
+    "kind.meeting": "meeting",
+    "kind.order": "order",
+    "kind.inquiry": "inquiry",
+    "kind.response": "response",
+    "kind.complaint": "complaint",
+    "kind.satisfaction": "satisfaction survey",
+    "status.lead": "lead",
+    "status.active": "active",
+    "status.churned": "churned",
+    # Modal titles (Slack allows 24 characters)
+    "modal.touch": "Log a touch",
+    "modal.customer": "Register a customer",
+    "modal.touch_done": "Touch logged",
+    "modal.customer_done": "Customer registered",
+    "button.save": "Save",
+    "button.cancel": "Cancel",
+    "button.close": "Close",
+    "button.done": "Done",
+    "button.snooze": "Snooze a day",
+    "button.log_touch": "Log a touch",
+    "button.register": "Register a customer",
+    "button.open_form": "Open the form",
+    "button.register_named": "Register “{name}”",
+    "button.this_one": "This one",
+    # Field errors
+    "field.required": "{label} is required.",
+    "field.too_long": "{label} is {length} characters long; keep it to {max}.",
+    "field.phone_invalid": "{label}: “{value}” is not a phone number. Type it with its area or "
+    "country code, e.g. +86 138 0013 8000 or 13800138000.",
+    "field.kind_required": "Say what kind of touch it was: {kinds}.",
+    "field.kind_unknown": "“{value}” is not a kind of touch. Use one of: {kinds}.",
+    "field.amount_required": "An order needs its amount, e.g. 12000.",
+    "field.amount_invalid": "{label}: “{value}” is not an amount. Type a number such as 12000 "
+    "or 12,000.50.",
+    "field.amount_not_positive": "{label} must be more than zero (you typed {value}).",
+    "field.amount_precision": "{label} can have at most two decimals (you typed {value}).",
+    "field.amount_too_large": "{label} {value} is too large; check the number of zeros.",
+    "field.amount_not_order": "An amount goes with an order only: choose the kind “order” "
+    "or clear the amount.",
+    "field.segment_unknown": "{label}: choose one of the listed brackets or sizes.",
+    "field.status_unknown": "{label}: use lead, active or churned.",
+    "field.date_invalid": "{label}: “{value}” is not a date. Use YYYY-MM-DD, tomorrow or +3d.",
+    "field.date_past": "{label}: {value} is in the past. Pick today or a later date.",
+    "field.date_far": "{label}: {value} is more than two years away. Pick a nearer date.",
+    "field.when_future": "{label}: a touch cannot be in the future. Pick the time it happened.",
+    "field.when_too_old": "{label}: touches older than a year cannot be logged.",
+    "field.rating_required": "A satisfaction survey needs the customer's rating: csat:1–5 or "
+    "nps:0–10.",
+    "field.rating_invalid": "{label}: “{value}” is not a rating. Use csat:1–5 or nps:0–10.",
+    "field.rating_not_satisfaction": "A rating goes with a satisfaction survey only: choose "
+    "that kind or clear the rating.",
+    "field.customer_required": "Say which customer, e.g. `/touch acme call`.",
+    # Domain errors
+    "error.duplicate_customer": "*{name}* is already registered{phone_note}, and belongs to "
+    "<@{owner}>. Customers belong to whoever registers them first.",
+    "error.duplicate_phone_note": " with phone {phone}",
+    "error.customer_not_found": "No customer starts with “{query}”.",
+    "error.customer_ambiguous": "Several of your customers start with “{query}”. Which one did "
+    "you mean?",
+    "error.not_owner": "*{name}* belongs to <@{owner}>. You can log touches only on your own "
+    "customers.",
+    "error.not_found": "That item no longer exists, or it is not yours.",
+    "error.unexpected": "Something went wrong on our side and nothing was saved. If it keeps "
+    "happening, give your admin this reference: `{ref}`.",
+    "error.fix_these": "Please fix this and try again:",
+    "error.usage": "Usage: {usage}",
+    # Results
+    "touch.logged": "Logged a {kind} with *{customer}* on {when}.",
+    "touch.amount": "Amount: {amount}.",
+    "touch.rating": "Rating: {rating}.",
+    "touch.next": "Next follow-up: {date}.",
+    "touch.closed": "Settled {n} open follow-up(s) on this customer.",
+    "touch.already": "This touch was already logged.",
+    "customer.registered": "Registered *{name}*. You own this customer.",
+    "customer.already": "This customer was already registered by you.",
+    "customer.matches": "Customers starting with “{query}”:",
+    "customer.none": "No customer starts with “{query}”.",
+    "customer.owner": "owner <@{owner}>",
+    "customer.not_found_offer": "Want to register it?",
+    # Follow-ups
+    "followup.header": "Your open follow-ups ({total})",
+    "followup.none": "No open follow-ups. Log a touch with a next date to plan one.",
+    "followup.overdue": "overdue since {date}",
+    "followup.today": "due today",
+    "followup.due": "due {date}",
+    "followup.snoozed": "snoozed {n}×",
+    "followup.more": "…and {n} more.",
+    "followup.done": "Done: *{customer}*.",
+    "followup.snoozed_to": "Snoozed *{customer}* to {date}.",
+    # App Home
+    "home.header": "CRM Pay",
+    "home.intro": "Log customer touches here or with /touch. Every touch counts towards your "
+    "pay.",
+    "home.followups": "Follow-ups due this week",
+    "home.no_followups": "Nothing due this week.",
+    "home.recent": "Your recent touches",
+    "home.no_touches": "No touches yet. Log one with /touch or the button above.",
+    # Usage and help
+    "usage.touch": "`/touch <customer> <kind> [amount] [note] [next:YYYY-MM-DD]`, e.g. "
+    "`/touch acme call discussed renewal next:2026-12-01` or "
+    "`/touch acme order 12000 annual renewal signed`. `/touch` alone opens the form.",
+    "usage.customer": "`/customer add <name>, <company>, <phone>` to register, "
+    "`/customer find <name>` to look up, `/customer` alone opens the form.",
+    "help.text": "*CRM Pay* — log your customer work, see it count.\n"
+    "• `/customer` register or find a customer\n"
+    "• `/touch` log a call, visit, order, inquiry…\n"
+    "• `/followup` your open follow-ups\n"
+    "• Message menu → *Log as customer touch* turns a message into a touch.",
+}
+
+ZH: dict[str, str] = {
+    "label.customer": "客户",
+    "label.kind": "类型",
+    "label.when": "时间",
+    "label.note": "备注",
+    "label.amount": "金额（订单）",
+    "label.rating": "评分（满意度）",
+    "label.next": "下次跟进",
+    "label.name": "名称",
+    "label.company": "公司",
+    "label.phone": "电话",
+    "label.occupation": "职业或行业",
+    "label.segment": "年龄段或公司规模",
+    "label.status": "状态",
+    "hint.customer": "只列出你自己的客户。",
+    "hint.amount": "仅订单填写，例如 12000 或 12,000.50",
+    "hint.rating": "仅满意度调查填写：客户给出的 CSAT 1–5 或 NPS 0–10。",
+    "hint.phone": "常见格式均可；+86 138 0013 8000 与 13800138000 是同一号码。",
+    "placeholder.customer": "输入名称或公司",
+    "placeholder.pick": "请选择…",
+    "group.age": "年龄段",
+    "group.size": "公司规模",
+    "group.csat": "CSAT（1–5）",
+    "group.nps": "NPS（0–10）",
+    "kind.call": "电话",
+    "kind.visit": "拜访",
+    "kind.email": "邮件",
+    "kind.message": "消息",
+    "kind.meeting": "会议",
+    "kind.order": "订单",
+    "kind.inquiry": "咨询",
+    "kind.response": "回复",
+    "kind.complaint": "投诉",
+    "kind.satisfaction": "满意度调查",
+    "status.lead": "潜在客户",
+    "status.active": "活跃客户",
+    "status.churned": "已流失",
+    "modal.touch": "记录客户接触",
+    "modal.customer": "登记客户",
+    "modal.touch_done": "已记录",
+    "modal.customer_done": "客户已登记",
+    "button.save": "保存",
+    "button.cancel": "取消",
+    "button.close": "关闭",
+    "button.done": "完成",
+    "button.snooze": "推迟一天",
+    "button.log_touch": "记录客户接触",
+    "button.register": "登记客户",
+    "button.open_form": "打开表单",
+    "button.register_named": "登记“{name}”",
+    "button.this_one": "就是这个",
+    "field.required": "请填写{label}。",
+    "field.too_long": "{label}共 {length} 个字符，请控制在 {max} 个以内。",
+    "field.phone_invalid": "{label}：“{value}”不是有效的电话号码。请带上区号或国家代码，例如 "
+    "+86 138 0013 8000 或 13800138000。",
+    "field.kind_required": "请说明接触类型：{kinds}。",
+    "field.kind_unknown": "“{value}”不是接触类型。可用类型：{kinds}。",
+    "field.amount_required": "订单需要填写金额，例如 12000。",
+    "field.amount_invalid": "{label}：“{value}”不是金额。请输入数字，例如 12000 或 12,000.50。",
+    "field.amount_not_positive": "{label}必须大于零（你输入的是 {value}）。",
+    "field.amount_precision": "{label}最多两位小数（你输入的是 {value}）。",
+    "field.amount_too_large": "{label} {value} 过大，请检查位数。",
+    "field.amount_not_order": "只有订单才填写金额：请把类型选为“订单”，或清空金额。",
+    "field.segment_unknown": "{label}：请从列表中选择。",
+    "field.status_unknown": "{label}：请使用 lead、active 或 churned。",
+    "field.date_invalid": "{label}：“{value}”不是日期。请使用 YYYY-MM-DD、tomorrow 或 +3d。",
+    "field.date_past": "{label}：{value} 已经过去，请选择今天或以后的日期。",
+    "field.date_far": "{label}：{value} 超过两年以后，请选择更近的日期。",
+    "field.when_future": "{label}：接触时间不能在将来，请填写实际发生的时间。",
+    "field.when_too_old": "{label}：无法记录一年以前的接触。",
+    "field.rating_required": "满意度调查需要客户的评分：csat:1–5 或 nps:0–10。",
+    "field.rating_invalid": "{label}：“{value}”不是评分。请使用 csat:1–5 或 nps:0–10。",
+    "field.rating_not_satisfaction": "只有满意度调查才填写评分：请选择该类型，或清空评分。",
+    "field.customer_required": "请说明是哪位客户，例如 `/touch acme call`。",
+    "error.duplicate_customer": "*{name}*已经登记{phone_note}，归属于 <@{owner}>。"
+    "客户归首先登记的人所有。",
+    "error.duplicate_phone_note": "（电话 {phone}）",
+    "error.customer_not_found": "没有以“{query}”开头的客户。",
+    "error.customer_ambiguous": "你有多位客户以“{query}”开头，是哪一位？",
+    "error.not_owner": "*{name}*归属于 <@{owner}>。你只能为自己的客户记录接触。",
+    "error.not_found": "该记录已不存在，或不属于你。",
+    "error.unexpected": "系统出错，本次操作未保存。如果反复出现，请把此编号告诉管理员：`{ref}`。",
+    "error.fix_these": "请修改后重试：",
+    "error.usage": "用法：{usage}",
+    "touch.logged": "已记录与*{customer}*的{kind}（{when}）。",
+    "touch.amount": "金额：{amount}。",
+    "touch.rating": "评分：{rating}。",
+    "touch.next": "下次跟进：{date}。",
+    "touch.closed": "已完成该客户的 {n} 项待跟进。",
+    "touch.already": "这次接触已经记录过了。",
+    "customer.registered": "已登记*{name}*，该客户归你所有。",
+    "customer.already": "你已经登记过这位客户。",
+    "customer.matches": "以“{query}”开头的客户：",
+    "customer.none": "没有以“{query}”开头的客户。",
+    "customer.owner": "归属 <@{owner}>",
+    "customer.not_found_offer": "要登记这位客户吗？",
+    "followup.header": "你的待跟进（{total}）",
+    "followup.none": "没有待跟进事项。记录接触时填写下次跟进日期即可安排。",
+    "followup.overdue": "已逾期（应于 {date}）",
+    "followup.today": "今天到期",
+    "followup.due": "{date} 到期",
+    "followup.snoozed": "已推迟 {n} 次",
+    "followup.more": "……还有 {n} 项。",
+    "followup.done": "已完成：*{customer}*。",
+    "followup.snoozed_to": "已把*{customer}*推迟到 {date}。",
+    "home.header": "CRM Pay",
+    "home.intro": "在这里或用 /touch 记录客户接触，每一次记录都计入你的绩效。",
+    "home.followups": "本周到期的跟进",
+    "home.no_followups": "本周没有到期的跟进。",
+    "home.recent": "你最近的客户接触",
+    "home.no_touches": "还没有记录。用 /touch 或上方按钮记录一次吧。",
+    "usage.touch": "`/touch <客户> <类型> [金额] [备注] [next:YYYY-MM-DD]`，例如 "
+    "`/touch acme call 讨论续约 next:2026-12-01` 或 `/touch acme order 12000 年度续约已签`。"
+    "单独输入 `/touch` 打开表单。",
+    "usage.customer": "`/customer add <名称>, <公司>, <电话>` 登记，`/customer find <名称>` 查找，"
+    "单独输入 `/customer` 打开表单。",
+    "help.text": "*CRM Pay* — 记录客户工作，让它计入绩效。\n"
+    "• `/customer` 登记或查找客户\n"
+    "• `/touch` 记录电话、拜访、订单、咨询……\n"
+    "• `/followup` 你的待跟进\n"
+    "• 消息菜单 → *Log as customer touch* 把一条消息记为客户接触。",
+}
+
+CATALOGUES = {"en": EN, "zh": ZH}
+
+
+def normalise_locale(value: str | None) -> str:
+    """Map a Slack locale such as `zh-CN` or `en-US` to a supported catalogue."""
+    if value and value.lower().replace("_", "-").startswith("zh"):
+        return "zh"
+    return "en"
+
+
+def t(locale: str, key: str, **params: object) -> str:
+    """Return the message `key` in `locale`, falling back to English."""
+    template = CATALOGUES.get(locale, EN).get(key) or EN[key]
+    return template.format(**params) if params else template
+
+
+def escape(text: str) -> str:
+    """Escape user text for Slack mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fmt_datetime(locale: str, value: datetime, tz: str) -> str:
+    """Format a timestamp in the user's time zone, e.g. `Nov 23, 14:05`."""
+    local = value.astimezone(ZoneInfo(tz))
+    return f"{format_skeleton('MMMd', local, locale=BABEL_LOCALE[locale])} {local:%H:%M}"
+
+
+def fmt_date(locale: str, value: date) -> str:
+    """Format a date with its weekday, e.g. `Tue, Dec 1, 2026`."""
+    return format_skeleton("yMMMEd", value, locale=BABEL_LOCALE[locale])
+
+
+def fmt_money(locale: str, minor: int, currency: str) -> str:
+    """Format an amount held in minor units, e.g. `CN¥12,000.00`."""
+    return format_currency(Decimal(minor) / 100, currency, locale=BABEL_LOCALE[locale])

@@ -1,0 +1,81 @@
+"""Settings read from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///crmpay.db"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = DEFAULT_SQLITE_URL
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+    default_timezone: str = "Asia/Shanghai"
+    default_locale: str = "en"
+    default_phone_region: str = "CN"
+    currency: str = "CNY"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, v: str) -> str:
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown time zone {v!r}") from e
+        return v
+
+    @field_validator("default_phone_region")
+    @classmethod
+    def _known_region(cls, v: str) -> str:
+        v = v.upper()
+        if v not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"unknown phone region {v!r} (use an ISO 3166 code such as CN)")
+        return v
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, v: str) -> str:
+        from bot.i18n import normalise_locale
+
+        return normalise_locale(v)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning a validation failure into a one-line error naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        err = e.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        if err["type"] == "missing":
+            raise SettingsError(f"{name} is not set") from None
+        raise SettingsError(f"{name}: {err['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings (tests call `get_settings.cache_clear()`)."""
+    return load_settings()

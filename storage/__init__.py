@@ -1,0 +1,1 @@
+"""Persistence: models, migrations and the services that own transactions."""

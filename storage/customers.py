@@ -1,0 +1,260 @@
+"""Customers: registration with duplicate protection, lookup and prefix matching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
+
+from storage import fields
+from storage.errors import (
+    AmbiguousCustomer,
+    CustomerNotFound,
+    DuplicateCustomer,
+    FieldError,
+    FieldErrors,
+    NotFound,
+    NotOwner,
+)
+from storage.members import Actor
+from storage.models import Customer
+from storage.vocab import MAX_COMPANY, MAX_NAME, MAX_OCCUPATION, CustomerStatus
+
+
+@dataclass(frozen=True)
+class CustomerDraft:
+    """A customer as typed into a form or quick command, not yet validated."""
+
+    name: str | None = None
+    company: str | None = None
+    phone: str | None = None
+    occupation: str | None = None
+    segment: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerView:
+    """A customer as the user sees it."""
+
+    id: int
+    name: str
+    company: str
+    phone: str | None
+    occupation: str | None
+    segment: str | None
+    status: str
+    owner_id: int
+    owner_user_id: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
+def view(c: Customer) -> CustomerView:
+    """Detach a customer (with its owner loaded) into a view."""
+    return CustomerView(
+        id=c.id,
+        name=c.name,
+        company=c.company,
+        phone=c.phone,
+        occupation=c.occupation,
+        segment=c.segment,
+        status=c.status,
+        owner_id=c.owner_id,
+        owner_user_id=c.owner.slack_user_id,
+    )
+
+
+@dataclass(frozen=True)
+class ValidCustomer:
+    name: str
+    company: str
+    phone: str | None
+    occupation: str | None
+    segment: str | None
+    status: CustomerStatus
+
+
+def validate(draft: CustomerDraft, phone_region: str) -> ValidCustomer:
+    """Check every field of a draft, reporting all the wrong ones together."""
+    errors: list[FieldError] = []
+
+    def attempt(fn, *args):
+        try:
+            return fn(*args)
+        except FieldError as e:
+            errors.append(e)
+            return None
+
+    name = attempt(fields.required_text, "name", draft.name, MAX_NAME)
+    company = attempt(fields.bounded_text, "company", draft.company, MAX_COMPANY)
+    phone = attempt(fields.phone_e164, draft.phone, phone_region)
+    occupation = attempt(fields.bounded_text, "occupation", draft.occupation, MAX_OCCUPATION)
+    segment = attempt(fields.segment, draft.segment)
+    status = CustomerStatus.LEAD
+    if draft.status:
+        try:
+            status = CustomerStatus(draft.status)
+        except ValueError:
+            errors.append(FieldError("field.status_unknown", field="status", value=draft.status))
+    if errors:
+        raise FieldErrors(errors)
+    return ValidCustomer(name, company or "", phone, occupation or None, segment, status)
+
+
+def _with_owner():
+    return select(Customer).options(joinedload(Customer.owner))
+
+
+async def _conflict(session: AsyncSession, workspace_id: str, c: ValidCustomer) -> Customer | None:
+    clauses = [
+        (Customer.name_key == fields.match_key(c.name))
+        & (Customer.company_key == fields.match_key(c.company))
+    ]
+    if c.phone:
+        clauses.append(Customer.phone == c.phone)
+    return await session.scalar(
+        _with_owner().where(Customer.workspace_id == workspace_id, or_(*clauses)).limit(1)
+    )
+
+
+async def _by_request(session: AsyncSession, request_key: str) -> Customer | None:
+    return await session.scalar(_with_owner().where(Customer.request_key == request_key))
+
+
+def _duplicate(existing: Customer, c: ValidCustomer) -> DuplicateCustomer:
+    by = "phone" if c.phone and existing.phone == c.phone else "name"
+    return DuplicateCustomer(
+        field=by,
+        name=existing.name,
+        owner=existing.owner.slack_user_id,
+        phone=fields.format_phone(existing.phone),
+    )
+
+
+async def register_customer(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    draft: CustomerDraft,
+    *,
+    phone_region: str,
+    request_key: str | None = None,
+) -> tuple[CustomerView, bool]:
+    """Register a customer owned by the actor; return it and whether it was created now.
+
+    A repeated `request_key` (a retried delivery, a second submit) returns the first result.
+    """
+    valid = validate(draft, phone_region)
+    try:
+        async with sessions.begin() as session:
+            if request_key and (done := await _by_request(session, request_key)):
+                return view(done), False
+            if existing := await _conflict(session, actor.workspace_id, valid):
+                raise _duplicate(existing, valid)
+            customer = Customer(
+                workspace_id=actor.workspace_id,
+                owner_id=actor.member_id,
+                name=valid.name,
+                name_key=fields.match_key(valid.name),
+                company=valid.company,
+                company_key=fields.match_key(valid.company),
+                phone=valid.phone,
+                occupation=valid.occupation,
+                segment=valid.segment,
+                status=valid.status,
+                request_key=request_key,
+            )
+            session.add(customer)
+            await session.flush()
+            customer = await session.scalar(_with_owner().where(Customer.id == customer.id))
+            return view(customer), True
+    except IntegrityError:
+        # Lost a race with a concurrent registration: report what won.
+        async with sessions.begin() as session:
+            if request_key and (done := await _by_request(session, request_key)):
+                return view(done), False
+            if existing := await _conflict(session, actor.workspace_id, valid):
+                raise _duplicate(existing, valid) from None
+        raise
+
+
+def _prefix(query: str) -> str:
+    key = fields.match_key(query)
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _matching(workspace_id: str, query: str):
+    like = _prefix(query)
+    return _with_owner().where(
+        Customer.workspace_id == workspace_id,
+        or_(Customer.name_key.like(like, escape="\\"), Customer.company_key.like(like, escape="\\")),
+    )
+
+
+async def find_customers(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str, limit: int = 20
+) -> list[CustomerView]:
+    """Find customers in the workspace whose name or company starts with `query`."""
+    async with sessions.begin() as session:
+        rows = await session.scalars(
+            _matching(actor.workspace_id, query).order_by(Customer.name_key, Customer.id).limit(limit)
+        )
+        return [view(c) for c in rows]
+
+
+async def my_customers(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str, limit: int = 100
+) -> list[CustomerView]:
+    """List the actor's own customers whose name or company starts with `query`."""
+    async with sessions.begin() as session:
+        rows = await session.scalars(
+            _matching(actor.workspace_id, query)
+            .where(Customer.owner_id == actor.member_id)
+            .order_by(Customer.name_key, Customer.id)
+            .limit(limit)
+        )
+        return [view(c) for c in rows]
+
+
+async def resolve_own(session: AsyncSession, actor: Actor, query: str) -> Customer:
+    """Pick the actor's customer a typed prefix means, or explain why none fits."""
+    query = fields.clean_text(query)
+    if not query:
+        raise FieldError("field.customer_required", field="customer")
+    mine = list(
+        await session.scalars(
+            _matching(actor.workspace_id, query)
+            .where(Customer.owner_id == actor.member_id)
+            .order_by(Customer.name_key, Customer.id)
+            .limit(6)
+        )
+    )
+    key = fields.match_key(query)
+    exact = [c for c in mine if key in (c.name_key, c.company_key)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(mine) == 1:
+        return mine[0]
+    if mine:
+        raise AmbiguousCustomer(query, [view(c) for c in mine])
+    other = await session.scalar(_matching(actor.workspace_id, query).limit(1))
+    if other is not None:
+        raise NotOwner(name=other.name, owner=other.owner.slack_user_id)
+    raise CustomerNotFound(query=query)
+
+
+async def get_own(session: AsyncSession, actor: Actor, customer_id: int) -> Customer:
+    """Load one of the actor's customers by id, refusing anyone else's."""
+    c = await session.scalar(
+        _with_owner().where(Customer.id == customer_id, Customer.workspace_id == actor.workspace_id)
+    )
+    if c is None:
+        raise NotFound(field="customer")
+    if c.owner_id != actor.member_id:
+        raise NotOwner(field="customer", name=c.name, owner=c.owner.slack_user_id)
+    return c

@@ -1,0 +1,65 @@
+"""Domain errors: each carries a message key, its parameters and, for input, the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """An expected refusal the user can act on; `code` keys the message catalogue."""
+
+    code = "error.generic"
+
+    def __init__(self, code: str | None = None, *, field: str | None = None, **params: Any):
+        self.code = code or self.code
+        self.field = field
+        self.params = params
+        super().__init__(f"{self.code} {field or ''} {params}")
+
+
+class FieldError(DomainError):
+    """One input field is wrong; the message names the field and the fix."""
+
+
+class FieldErrors(DomainError):
+    """Several input fields are wrong at once (a modal shows them all)."""
+
+    code = "error.fields"
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__()
+
+
+class DuplicateCustomer(DomainError):
+    """The customer is already registered, possibly by someone else."""
+
+    code = "error.duplicate_customer"
+
+
+class CustomerNotFound(DomainError):
+    """No customer matches what the rep typed."""
+
+    code = "error.customer_not_found"
+
+
+class AmbiguousCustomer(DomainError):
+    """Several customers match; the rep must pick one."""
+
+    code = "error.customer_ambiguous"
+
+    def __init__(self, query: str, candidates: list[Any]):
+        self.candidates = candidates
+        super().__init__(query=query)
+
+
+class NotOwner(DomainError):
+    """The customer belongs to another rep."""
+
+    code = "error.not_owner"
+
+
+class NotFound(DomainError):
+    """The record no longer exists or is not the user's."""
+
+    code = "error.not_found"

@@ -1,0 +1,104 @@
+"""Members: created on first contact from the user's Slack profile."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import Member, utcnow
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Slack's `users.info` tells about a user."""
+
+    name: str
+    timezone: str
+    locale: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The member acting in a request, detached from any session."""
+
+    member_id: int
+    workspace_id: str
+    slack_user_id: str
+    name: str
+    timezone: str
+    locale: str
+    is_admin: bool = False
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def today(self, now: datetime | None = None) -> date:
+        """Return the member's local date."""
+        return (now or utcnow()).astimezone(self.zone).date()
+
+
+def _actor(m: Member) -> Actor:
+    return Actor(
+        member_id=m.id,
+        workspace_id=m.workspace_id,
+        slack_user_id=m.slack_user_id,
+        name=m.name,
+        timezone=m.timezone,
+        locale=m.locale,
+        is_admin=m.is_workspace_admin,
+    )
+
+
+async def _find(session: AsyncSession, workspace_id: str, user_id: str) -> Member | None:
+    return await session.scalar(
+        select(Member).where(Member.workspace_id == workspace_id, Member.slack_user_id == user_id)
+    )
+
+
+async def ensure_member(
+    sessions: async_sessionmaker[AsyncSession],
+    workspace_id: str,
+    user_id: str,
+    fetch_profile: Callable[[], Awaitable[Profile]],
+) -> Actor:
+    """Return the member for a Slack user, creating it from their profile on first contact."""
+    async with sessions.begin() as session:
+        member = await _find(session, workspace_id, user_id)
+        if member is not None:
+            return _actor(member)
+    profile = await fetch_profile()  # a Slack call: never inside an open transaction
+    try:
+        async with sessions.begin() as session:
+            member = Member(
+                workspace_id=workspace_id,
+                slack_user_id=user_id,
+                name=profile.name[:200],
+                timezone=profile.timezone,
+                locale=profile.locale,
+                is_workspace_admin=profile.is_admin,
+            )
+            session.add(member)
+            await session.flush()
+            return _actor(member)
+    except IntegrityError:
+        # Two first contacts at once: the other request created the member.
+        async with sessions.begin() as session:
+            member = await _find(session, workspace_id, user_id)
+            assert member is not None
+            return _actor(member)
+
+
+async def member_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    """Map member ids to Slack user ids (for mentions)."""
+    if not ids:
+        return {}
+    rows = await session.execute(select(Member.id, Member.slack_user_id).where(Member.id.in_(ids)))
+    return {i: u for i, u in rows.tuples()}

@@ -1,0 +1,164 @@
+"""SQLAlchemy models: members, customers, touches, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime
+from storage.vocab import (
+    MAX_COMPANY,
+    MAX_NAME,
+    MAX_OCCUPATION,
+    CustomerStatus,
+    FollowupStatus,
+    TouchKind,
+)
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def _in(column: str, values: object) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"  # type: ignore[attr-defined]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Member(Base):
+    """A Slack user of a workspace, created on first contact."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16), default="sales")
+    is_workspace_admin: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Customer(Base):
+    """A customer, owned by the member who registered it first."""
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        # Duplicates are a database fact, so two reps registering at once cannot both win.
+        UniqueConstraint("workspace_id", "phone"),
+        UniqueConstraint("workspace_id", "name_key", "company_key"),
+        CheckConstraint(_in("status", CustomerStatus), name="status"),
+        Index("ix_customers_owner", "owner_id"),
+        Index("ix_customers_name_prefix", "workspace_id", "name_key"),
+        Index("ix_customers_company_prefix", "workspace_id", "company_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    name: Mapped[str] = mapped_column(String(MAX_NAME))
+    name_key: Mapped[str] = mapped_column(String(MAX_NAME))
+    company: Mapped[str] = mapped_column(String(MAX_COMPANY), default="")
+    company_key: Mapped[str] = mapped_column(String(MAX_COMPANY), default="")
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    occupation: Mapped[str | None] = mapped_column(String(MAX_OCCUPATION))
+    segment: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=CustomerStatus.LEAD)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+    owner: Mapped[Member] = relationship(lazy="raise")
+
+
+class Touch(Base):
+    """One customer touch as the rep logged it."""
+
+    __tablename__ = "touches"
+    __table_args__ = (
+        CheckConstraint(_in("kind", TouchKind), name="kind"),
+        CheckConstraint("amount_minor IS NULL OR amount_minor > 0", name="amount_positive"),
+        CheckConstraint("csat IS NULL OR csat BETWEEN 1 AND 5", name="csat_range"),
+        CheckConstraint("nps IS NULL OR nps BETWEEN 0 AND 10", name="nps_range"),
+        Index("ix_touches_member_time", "member_id", "occurred_at"),
+        Index("ix_touches_customer_time", "customer_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    csat: Mapped[int | None] = mapped_column(SmallInteger)
+    nps: Mapped[int | None] = mapped_column(SmallInteger)
+    next_followup_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16))
+    source_ref: Mapped[str | None] = mapped_column(String(300))
+    request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+
+
+class Followup(Base):
+    """A promise to get back to a customer by a date."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        CheckConstraint(_in("status", FollowupStatus), name="status"),
+        Index("ix_followups_member_status", "member_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    touch_id: Mapped[int | None] = mapped_column(ForeignKey("touches.id"))
+    # The date promised; snoozing moves `snoozed_to`, never this, so lateness stays visible.
+    due_on: Mapped[date] = mapped_column(Date)
+    snoozed_to: Mapped[date | None] = mapped_column(Date)
+    snooze_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=FollowupStatus.OPEN)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_touch_id: Mapped[int | None] = mapped_column(ForeignKey("touches.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship(lazy="raise")
+
+    @property
+    def effective_due(self) -> date:
+        """The date the follow-up is now expected by."""
+        return self.snoozed_to or self.due_on

@@ -1,0 +1,224 @@
+"""Touches: logging a customer touch, with its follow-up, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import joinedload
+
+from storage import fields
+from storage.customers import get_own, resolve_own
+from storage.errors import FieldError, FieldErrors
+from storage.members import Actor
+from storage.models import Followup, Touch, utcnow
+from storage.vocab import OUTBOUND_KINDS, CustomerStatus, FollowupStatus, TouchKind, TouchSource
+
+
+@dataclass(frozen=True)
+class TouchDraft:
+    """A touch as typed into a form or quick command, not yet validated."""
+
+    kind: str | None
+    customer_id: int | None = None
+    customer_query: str | None = None
+    occurred_at: datetime | None = None
+    note: str | None = None
+    amount: str | None = None
+    rating: str | None = None
+    next_followup: str | date | None = None
+    source: TouchSource = TouchSource.COMMAND
+    source_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class TouchView:
+    """A logged touch as the user sees it."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    kind: str
+    occurred_at: datetime
+    note: str
+    amount_minor: int | None
+    currency: str | None
+    csat: int | None
+    nps: int | None
+    next_followup_on: date | None
+
+
+@dataclass(frozen=True)
+class LoggedTouch:
+    """The outcome of logging a touch."""
+
+    touch: TouchView
+    created: bool
+    followups_closed: int = 0
+
+
+def _view(t: Touch) -> TouchView:
+    return TouchView(
+        id=t.id,
+        customer_id=t.customer_id,
+        customer_name=t.customer.name,
+        kind=t.kind,
+        occurred_at=t.occurred_at,
+        note=t.note,
+        amount_minor=t.amount_minor,
+        currency=t.currency,
+        csat=t.csat,
+        nps=t.nps,
+        next_followup_on=t.next_followup_on,
+    )
+
+
+@dataclass(frozen=True)
+class _Valid:
+    kind: TouchKind
+    occurred_at: datetime
+    note: str
+    amount_minor: int | None
+    csat: int | None
+    nps: int | None
+    next_followup_on: date | None
+
+
+def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
+    """Check every field of a touch draft, reporting all the wrong ones together."""
+    errors: list[FieldError] = []
+
+    def attempt(fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except FieldError as e:
+            errors.append(e)
+            return None
+
+    kind = attempt(fields.touch_kind, draft.kind)
+    when = attempt(fields.occurred_at, draft.occurred_at or now, now)
+    note = attempt(fields.note_text, draft.note)
+    amount = None
+    if kind == TouchKind.ORDER:
+        amount = attempt(fields.amount_minor, draft.amount, required=True)
+    elif fields.clean_text(draft.amount):
+        errors.append(FieldError("field.amount_not_order", field="amount"))
+    csat = nps = None
+    if kind == TouchKind.SATISFACTION:
+        if not fields.clean_text(draft.rating):
+            errors.append(FieldError("field.rating_required", field="rating"))
+        else:
+            csat, nps = attempt(fields.rating, draft.rating) or (None, None)
+    elif fields.clean_text(draft.rating):
+        errors.append(FieldError("field.rating_not_satisfaction", field="rating"))
+    today = actor.today(now)
+    if isinstance(draft.next_followup, date):
+        next_on = attempt(fields.future_date, draft.next_followup, today)
+    else:
+        next_on = attempt(fields.followup_date, draft.next_followup, today)
+    if errors:
+        raise FieldErrors(errors)
+    return _Valid(kind, when, note or "", amount, csat, nps, next_on)
+
+
+async def _by_request(session: AsyncSession, key: str) -> Touch | None:
+    return await session.scalar(
+        select(Touch).options(joinedload(Touch.customer)).where(Touch.request_key == key)
+    )
+
+
+async def log_touch(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    draft: TouchDraft,
+    *,
+    currency: str,
+    request_key: str | None = None,
+    now: datetime | None = None,
+) -> LoggedTouch:
+    """Log a touch on one of the actor's customers, with its follow-up, all or nothing.
+
+    An outbound touch settles the open follow-ups on that customer; a next follow-up date
+    opens a new one. A repeated `request_key` returns the first result and writes nothing.
+    """
+    now = now or utcnow()
+    valid = validate(draft, actor, now)
+    try:
+        async with sessions.begin() as session:
+            if request_key and (done := await _by_request(session, request_key)):
+                return LoggedTouch(_view(done), created=False)
+            if draft.customer_id is not None:
+                customer = await get_own(session, actor, draft.customer_id)
+            else:
+                customer = await resolve_own(session, actor, draft.customer_query or "")
+            touch = Touch(
+                workspace_id=actor.workspace_id,
+                customer_id=customer.id,
+                member_id=actor.member_id,
+                kind=valid.kind,
+                occurred_at=valid.occurred_at,
+                logged_at=now,
+                note=valid.note,
+                amount_minor=valid.amount_minor,
+                currency=currency if valid.amount_minor is not None else None,
+                csat=valid.csat,
+                nps=valid.nps,
+                next_followup_on=valid.next_followup_on,
+                source=draft.source,
+                source_ref=(draft.source_ref or "")[:300] or None,
+                request_key=request_key,
+            )
+            touch.customer = customer
+            session.add(touch)
+            await session.flush()
+            closed = 0
+            if valid.kind in OUTBOUND_KINDS:
+                result = await session.execute(
+                    update(Followup)
+                    .where(
+                        Followup.customer_id == customer.id,
+                        Followup.member_id == actor.member_id,
+                        Followup.status == FollowupStatus.OPEN,
+                    )
+                    .values(status=FollowupStatus.DONE, done_at=now, done_touch_id=touch.id)
+                )
+                closed = result.rowcount or 0
+            if valid.kind == TouchKind.ORDER and customer.status == CustomerStatus.LEAD:
+                customer.status = CustomerStatus.ACTIVE
+            if valid.next_followup_on is not None:
+                session.add(
+                    Followup(
+                        workspace_id=actor.workspace_id,
+                        customer_id=customer.id,
+                        member_id=actor.member_id,
+                        touch_id=touch.id,
+                        due_on=valid.next_followup_on,
+                    )
+                )
+            await session.flush()
+            return LoggedTouch(_view(touch), created=True, followups_closed=closed)
+    except IntegrityError:
+        if request_key:
+            async with sessions.begin() as session:
+                if done := await _by_request(session, request_key):
+                    return LoggedTouch(_view(done), created=False)
+        raise
+
+
+async def recent_touches(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, limit: int = 10
+) -> list[TouchView]:
+    """Return the actor's latest touches, newest first."""
+    async with sessions.begin() as session:
+        rows = await session.scalars(
+            select(Touch)
+            .options(joinedload(Touch.customer))
+            .where(Touch.member_id == actor.member_id)
+            .order_by(Touch.occurred_at.desc(), Touch.id.desc())
+            .limit(limit)
+        )
+        return [_view(t) for t in rows]
+
