@@ -133,8 +133,7 @@ EN: dict[str, str] = {
     "followup.snoozed_to": "Snoozed *{customer}* to {date}.",
     # App Home
     "home.header": "CRM Pay",
-    "home.intro": "Log customer touches here or with /touch. Every touch counts towards your "
-    "pay.",
+    "home.intro": "Log customer touches here or with /touch. Every touch counts towards your pay.",
     "home.followups": "Follow-ups due this week",
     "home.no_followups": "Nothing due this week.",
     "home.recent": "Your recent touches",

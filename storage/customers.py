@@ -192,7 +192,9 @@ def _matching(workspace_id: str, query: str):
     like = _prefix(query)
     return _with_owner().where(
         Customer.workspace_id == workspace_id,
-        or_(Customer.name_key.like(like, escape="\\"), Customer.company_key.like(like, escape="\\")),
+        or_(
+            Customer.name_key.like(like, escape="\\"), Customer.company_key.like(like, escape="\\")
+        ),
     )
 
 
@@ -202,7 +204,9 @@ async def find_customers(
     """Find customers in the workspace whose name or company starts with `query`."""
     async with sessions.begin() as session:
         rows = await session.scalars(
-            _matching(actor.workspace_id, query).order_by(Customer.name_key, Customer.id).limit(limit)
+            _matching(actor.workspace_id, query)
+            .order_by(Customer.name_key, Customer.id)
+            .limit(limit)
         )
         return [view(c) for c in rows]
 

@@ -221,4 +221,3 @@ async def recent_touches(
             .limit(limit)
         )
         return [_view(t) for t in rows]
-

@@ -1,0 +1,80 @@
+"""Build the bolt AsyncApp: client, member resolution, listeners, global error handler."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.i18n import normalise_locale
+from bot.settings import Settings
+from handlers import customers, followups, help, home, touches
+from handlers.context import Deps
+from storage.db import Database
+from storage.members import Profile, ensure_member
+
+log = logging.getLogger("crmpay.app")
+
+SURFACES = (customers, touches, followups, home, help)
+
+
+def _zone(name: str | None, default: str) -> str:
+    try:
+        return str(ZoneInfo(name)) if name else default
+    except (ZoneInfoNotFoundError, ValueError):
+        return default
+
+
+async def fetch_profile(client: AsyncWebClient, user_id: str, settings: Settings) -> Profile:
+    """Read a user's name, time zone, locale and admin flag from `users.info`."""
+    resp = await client.users_info(user=user_id, include_locale=True)
+    user = resp["user"]
+    profile = user.get("profile") or {}
+    return Profile(
+        name=user.get("real_name") or profile.get("display_name") or user.get("name") or user_id,
+        timezone=_zone(user.get("tz"), settings.default_timezone),
+        locale=normalise_locale(user.get("locale") or settings.default_locale),
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+    )
+
+
+def build_app(settings: Settings, db: Database) -> AsyncApp:
+    """Create the app with every listener registered."""
+    client = AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+    )
+    deps = Deps(settings=settings, db=db)
+
+    @app.middleware
+    async def resolve_actor(context, client, next) -> None:
+        """Attach the acting member; failures are left for the listener to report."""
+        user_id, team_id = context.user_id, context.team_id
+        if user_id and team_id:
+            try:
+                context["actor"] = await ensure_member(
+                    db.sessions,
+                    team_id,
+                    user_id,
+                    lambda: fetch_profile(client, user_id, settings),
+                )
+            except Exception as exc:
+                log.warning("could not resolve member %s/%s: %r", team_id, user_id, exc)
+                context["actor_error"] = repr(exc)
+        await next()
+
+    @app.error
+    async def on_error(error, body) -> None:
+        ref = secrets.token_hex(4)
+        kind = body.get("type") or body.get("command") if isinstance(body, dict) else "?"
+        log.error("unhandled error ref=%s request=%s", ref, kind, exc_info=error)
+
+    for surface in SURFACES:
+        surface.register(app, deps)
+    return app

@@ -1,0 +1,102 @@
+"""The `crmpay` command: serve the bot, manage the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import click
+from aiohttp import web
+
+from bot.settings import SettingsError, load_settings
+
+
+def _settings(**overrides):
+    try:
+        return load_settings(**overrides)
+    except SettingsError as e:
+        click.echo(f"crmpay: error: {e}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug output.")
+def main(verbose: bool) -> None:
+    """CRM Pay: a Slack bot that pays reps by what their CRM work shows."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.option("--socket", is_flag=True, help="Use Socket Mode (needs SLACK_APP_TOKEN).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: PORT or 3000).")
+def serve(socket: bool, port: int | None) -> None:
+    """Run the bot (HTTP mode on 127.0.0.1:PORT, or Socket Mode)."""
+    settings = _settings(**({"port": port} if port else {}))
+    if socket and settings.slack_app_token is None:
+        click.echo("crmpay: error: SLACK_APP_TOKEN is not set (Socket Mode needs it)", err=True)
+        sys.exit(2)
+    asyncio.run(_serve(settings, socket))
+
+
+async def _serve(settings, socket: bool) -> None:
+    from bot.app import build_app
+    from bot.server import build_web_app
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    app = build_app(settings, db)
+    # In Socket Mode the HTTP server only answers /healthz.
+    runner = web.AppRunner(build_web_app(None if socket else app, db))
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    log = logging.getLogger("crmpay")
+    log.info(
+        "listening on http://%s:%s (%s)",
+        settings.host,
+        settings.port,
+        "Socket Mode" if socket else "HTTP mode, POST /slack/events",
+    )
+    try:
+        if socket:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            await handler.start_async()
+        else:
+            await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+        await db.dispose()
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply every pending migration to DATABASE_URL."""
+    import os
+
+    from bot.settings import DEFAULT_SQLITE_URL
+    from storage.migrate import upgrade as run_upgrade
+
+    # Migrations need only the database, not the Slack tokens.
+    url = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
+    run_upgrade(url)
+    click.echo(f"crmpay: database at {_redact(url)} is up to date")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    main()

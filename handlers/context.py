@@ -1,0 +1,125 @@
+"""What every listener shares: dependencies, the acting member, and error reporting."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.kwargs_injection.async_args import AsyncArgs
+
+from bot.settings import Settings
+from handlers.ui import errors as ui_errors
+from handlers.ui import kit
+from handlers.ui.modals import error_view
+from storage.db import Database
+from storage.errors import DomainError
+from storage.members import Actor
+
+log = logging.getLogger("crmpay.handlers")
+
+
+@dataclass(frozen=True)
+class Deps:
+    """Process-wide dependencies handed to every `register(app, deps)`."""
+
+    settings: Settings
+    db: Database
+
+    @property
+    def sessions(self):
+        return self.db.sessions
+
+
+class ActorUnavailable(Exception):
+    """The acting member could not be resolved (Slack or the database failed)."""
+
+
+def actor_of(args: AsyncArgs) -> Actor:
+    actor = args.context.get("actor")
+    if actor is None:
+        raise ActorUnavailable(args.context.get("actor_error") or "no user in request")
+    return actor
+
+
+def locale_of(args: AsyncArgs, default: str) -> str:
+    actor = args.context.get("actor")
+    return actor.locale if actor else default
+
+
+def listener(deps: Deps) -> Callable[[Callable[..., Awaitable[None]]], Callable[..., Any]]:
+    """Wrap a listener so that no exception escapes it: the user always gets an answer.
+
+    The wrapped function declares the bolt arguments it needs by name, plus `actor`.
+    """
+
+    def decorate(fn: Callable[..., Awaitable[None]]) -> Callable[..., Any]:
+        wanted = list(inspect.signature(fn).parameters)
+
+        async def run(args: AsyncArgs) -> None:
+            try:
+                kwargs = {
+                    name: actor_of(args) if name == "actor" else getattr(args, name)
+                    for name in wanted
+                }
+                await fn(**kwargs)
+            except Exception as exc:
+                await report(args, exc, locale_of(args, deps.settings.default_locale))
+
+        run.__name__ = fn.__name__
+        run.__qualname__ = fn.__qualname__
+        return run
+
+    return decorate
+
+
+async def report(args: AsyncArgs, exc: Exception, locale: str) -> None:
+    """Tell the user what went wrong, in the way the surface allows, and log what we must."""
+    if isinstance(exc, DomainError):
+        text = ui_errors.error_text(locale, exc)
+    else:
+        ref = secrets.token_hex(4)
+        log.error("unexpected error ref=%s body_type=%s", ref, _kind(args.body), exc_info=exc)
+        text = ui_errors.unexpected_text(locale, ref)
+    ack = args.ack
+    body = args.body
+    try:
+        if body.get("type") == "view_submission":
+            if ack.response is None:
+                blocks = [b["block_id"] for b in body["view"]["blocks"] if b.get("type") == "input"]
+                if isinstance(exc, DomainError):
+                    errors = ui_errors.view_errors(locale, exc, blocks)
+                else:
+                    errors = {blocks[0] if blocks else "customer": kit.clip(text, 2000)}
+                await ack(response_action="errors", errors=errors)
+            return
+        if body.get("type") == "block_suggestion":
+            if ack.response is None:
+                await ack(options=[])
+            return
+        reply = ui_errors.error_message(locale, text)
+        if "command" in body and ack.response is None:
+            await ack(response_type="ephemeral", **reply)
+            return
+        if ack.response is None:
+            await ack()
+        if body.get("response_url"):
+            await args.respond(response_type="ephemeral", replace_original=False, **reply)
+        elif body.get("trigger_id"):
+            await args.client.views_open(
+                trigger_id=body["trigger_id"], view=error_view(locale, text)
+            )
+    except Exception:
+        log.exception("could not tell the user about an error")
+
+
+def _kind(body: dict[str, Any]) -> str:
+    return body.get("type") or body.get("command") or body.get("event", {}).get("type") or "?"
+
+
+def request_key(prefix: str, ident: str | None) -> str | None:
+    """An idempotency key: a retried delivery or a second submit carries the same one."""
+    return f"{prefix}:{ident}"[:100] if ident else None

@@ -1,0 +1,101 @@
+"""`/customer`, the customer modal and the "register it" buttons."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.i18n import t
+from handlers.context import Deps, listener, request_key
+from handlers.forms import CustomerForm
+from handlers.ids import Action, Callback, Command
+from handlers.meta import CustomerModalMeta
+from handlers.quick import parse_customer
+from handlers.ui import kit
+from handlers.ui.errors import error_message, error_text
+from handlers.ui.messages import customer_list, customer_registered
+from handlers.ui.modals import customer_modal, done_view
+from storage.customers import find_customers, register_customer
+from storage.errors import DomainError, FieldError, FieldErrors
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    guarded = listener(deps)
+
+    @app.command(Command.CUSTOMER)
+    @guarded
+    async def customer_command(ack, command, client, actor) -> None:
+        parsed = parse_customer(command.get("text") or "")
+        locale = actor.locale
+        if parsed.action == "form":
+            await ack()
+            meta = CustomerModalMeta(channel_id=command.get("channel_id"))
+            await client.views_open(
+                trigger_id=command["trigger_id"], view=customer_modal(locale, None, meta.dump())
+            )
+            return
+        if parsed.action == "help" or (parsed.action == "find" and not parsed.query):
+            await ack(
+                response_type="ephemeral",
+                **kit.message(
+                    t(locale, "usage.customer"), [kit.section(t(locale, "usage.customer"))]
+                ),
+            )
+            return
+        if parsed.action == "find":
+            found = await find_customers(deps.sessions, actor, parsed.query)
+            await ack(response_type="ephemeral", **customer_list(locale, parsed.query, found))
+            return
+        assert parsed.draft is not None
+        try:
+            customer, created = await register_customer(
+                deps.sessions,
+                actor,
+                parsed.draft,
+                phone_region=deps.settings.default_phone_region,
+                request_key=request_key("cmd", command.get("trigger_id")),
+            )
+        except DomainError as e:
+            prefill = (parsed.draft.name or "")[:200]
+            await ack(
+                response_type="ephemeral",
+                **error_message(
+                    locale,
+                    error_text(locale, e),
+                    usage=t(locale, "usage.customer"),
+                    form_button=kit.button(
+                        t(locale, "button.open_form"), Action.OPEN_CUSTOMER_FORM, prefill
+                    )
+                    if isinstance(e, FieldError | FieldErrors)
+                    else None,
+                ),
+            )
+            return
+        await ack(response_type="ephemeral", **customer_registered(locale, customer, created))
+
+    @app.action(Action.OPEN_CUSTOMER_FORM)
+    @guarded
+    async def open_customer_form(ack, body, action, client, actor) -> None:
+        await ack()
+        channel = (body.get("channel") or {}).get("id")
+        meta = CustomerModalMeta(channel_id=channel)
+        await client.views_open(
+            trigger_id=body["trigger_id"],
+            view=customer_modal(actor.locale, action.get("value") or None, meta.dump()),
+        )
+
+    @app.view(Callback.CUSTOMER_MODAL)
+    @guarded
+    async def customer_submitted(ack, view, actor) -> None:
+        form = CustomerForm.from_view(view)
+        customer, created = await register_customer(
+            deps.sessions,
+            actor,
+            form.draft(),
+            phone_region=deps.settings.default_phone_region,
+            request_key=request_key("view", view.get("id")),
+        )
+        confirmation = customer_registered(actor.locale, customer, created)
+        await ack(
+            response_action="update",
+            view=done_view(actor.locale, "modal.customer_done", confirmation),
+        )

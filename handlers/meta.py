@@ -1,0 +1,46 @@
+"""State carried through Slack: modal private_metadata and button values, as pydantic models."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from storage.vocab import TouchSource
+
+
+class _Compact(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    def dump(self) -> str:
+        """Serialise without defaults, to stay inside Slack's size limits."""
+        return self.model_dump_json(exclude_defaults=True)
+
+
+class TouchModalMeta(_Compact):
+    """What the touch modal remembers between open and submit."""
+
+    source: TouchSource = TouchSource.MODAL
+    source_ref: str | None = None
+    channel_id: str | None = None
+
+
+class CustomerModalMeta(_Compact):
+    """What the customer modal remembers between open and submit."""
+
+    channel_id: str | None = None
+
+
+class ChooseCustomerValue(_Compact):
+    """A button resolving an ambiguous `/touch`: the customer and the original command."""
+
+    customer_id: int
+    text: str
+    key: str  # the original command's request key, so a double click logs once
+
+
+class SnoozeValue(_Compact):
+    """A snooze button: the follow-up and the due date it showed."""
+
+    id: int
+    due: date

@@ -1,0 +1,112 @@
+"""Pure parsers for the quick text forms of `/touch` and `/customer`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storage.customers import CustomerDraft
+from storage.fields import clean_text, is_kind_word, looks_like_phone
+from storage.vocab import TouchKind
+
+_AMOUNT_WORD = re.compile(r"^[¥￥$€£]?-?[\d,，.]+(k|w|万)?$", re.IGNORECASE)
+_RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TouchText:
+    """A `/touch` line split into its parts; validation happens in the service."""
+
+    customer_query: str
+    kind: str | None
+    amount: str | None = None
+    rating: str | None = None
+    note: str = ""
+    next_followup: str | None = None
+
+
+def parse_touch(text: str) -> TouchText:
+    """Split `<customer> <kind> [amount] [note] [next:DATE] [csat:N|nps:N]`.
+
+    The customer is every word before the first kind word, or a quoted name.
+    """
+    text = text.strip()
+    next_followup = rating = None
+    quoted = None
+    if m := re.match(r'^["“]([^"”]+)["”]\s*(.*)$', text, re.DOTALL):
+        quoted, text = m.group(1), m.group(2)
+    words: list[str] = []
+    for word in text.split():
+        low = word.casefold()
+        if low.startswith(("next:", "next=", "下次:", "下次：")):
+            next_followup = re.split(r"[:=：]", word, maxsplit=1)[1]
+        elif _RATING.match(word):
+            rating = word
+        else:
+            words.append(word)
+    if quoted is not None:
+        kind_at = 0 if words and is_kind_word(words[0]) else -1
+        customer = quoted
+    else:
+        kind_at = next((i for i, w in enumerate(words) if i > 0 and is_kind_word(w)), -1)
+        customer = " ".join(words[:kind_at]) if kind_at > 0 else (words[0] if words else "")
+    if kind_at >= 0:
+        kind: str | None = words[kind_at]
+        rest = words[kind_at + 1 :]
+    else:
+        # No kind word: the word after the customer is taken as the (bad) kind, for the message.
+        start = 0 if quoted is not None else 1
+        kind = words[start] if len(words) > start else None
+        rest = words[start + 1 :]
+    amount = None
+    if kind and is_kind_word(kind) and _is_order(kind) and rest and _AMOUNT_WORD.match(rest[0]):
+        amount = rest.pop(0)
+    return TouchText(
+        customer_query=clean_text(customer),
+        kind=kind,
+        amount=amount,
+        rating=rating,
+        note=" ".join(rest),
+        next_followup=next_followup,
+    )
+
+
+def _is_order(word: str) -> bool:
+    return word.casefold() in (TouchKind.ORDER, "订单")
+
+
+@dataclass(frozen=True)
+class CustomerCommand:
+    """What `/customer <text>` asks for."""
+
+    action: str  # "form", "add", "find", "help"
+    query: str = ""
+    draft: CustomerDraft | None = None
+
+
+def parse_customer(text: str) -> CustomerCommand:
+    """Read `/customer`, `/customer add a, b, phone`, `/customer find x` or `/customer x`."""
+    text = text.strip()
+    if not text:
+        return CustomerCommand("form")
+    head, _, rest = text.partition(" ")
+    verb = head.casefold()
+    if verb in ("help", "帮助"):
+        return CustomerCommand("help")
+    if verb in ("add", "new", "register", "登记", "添加"):
+        return CustomerCommand("add", draft=_draft(rest))
+    if verb in ("find", "search", "查找", "搜索"):
+        return CustomerCommand("find", query=clean_text(rest))
+    return CustomerCommand("find", query=clean_text(text))
+
+
+def _draft(text: str) -> CustomerDraft:
+    parts = [clean_text(p) for p in re.split(r"[,，;；]", text)]
+    phone = next((p for p in parts if looks_like_phone(p)), None)
+    others = [p for p in parts if p and p != phone]
+    return CustomerDraft(
+        name=others[0] if others else None,
+        company=others[1] if len(others) > 1 else None,
+        phone=phone,
+        occupation=", ".join(others[2:]) or None,
+    )

@@ -1,0 +1,182 @@
+"""`/touch`, the touch modal, the customer picker and the "Log a touch" shortcuts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.i18n import t
+from handlers.context import Deps, listener, request_key
+from handlers.forms import TouchForm
+from handlers.ids import Action, Callback, Command
+from handlers.meta import ChooseCustomerValue, TouchModalMeta
+from handlers.quick import TouchText, parse_touch
+from handlers.ui import kit
+from handlers.ui.errors import error_message, error_text
+from handlers.ui.messages import choose_customer, offer_register, touch_logged
+from handlers.ui.modals import TouchPrefill, customer_option, done_view, touch_modal
+from storage.customers import my_customers
+from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError
+from storage.fields import is_kind_word, touch_kind
+from storage.members import Actor
+from storage.models import utcnow
+from storage.touches import TouchDraft, log_touch
+from storage.vocab import TouchSource
+
+
+def _draft(parsed: TouchText, customer_id: int | None = None) -> TouchDraft:
+    return TouchDraft(
+        kind=parsed.kind,
+        customer_id=customer_id,
+        customer_query=parsed.customer_query,
+        note=parsed.note,
+        amount=parsed.amount,
+        rating=parsed.rating,
+        next_followup=parsed.next_followup,
+        source=TouchSource.COMMAND,
+    )
+
+
+async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
+    """Pre-fill the form with whatever parts of a quick command make sense."""
+    if not text.strip():
+        return TouchPrefill()
+    parsed = parse_touch(text)
+    customer = None
+    if parsed.customer_query:
+        matches = await my_customers(deps.sessions, actor, parsed.customer_query, limit=2)
+        customer = matches[0] if len(matches) == 1 else None
+    kind = touch_kind(parsed.kind) if parsed.kind and is_kind_word(parsed.kind) else None
+    next_on = None
+    try:
+        next_on = date.fromisoformat(parsed.next_followup or "")
+    except ValueError:
+        pass
+    return TouchPrefill(
+        customer=customer,
+        kind=kind,
+        note=parsed.note or None,
+        amount=parsed.amount,
+        rating=parsed.rating.lower() if parsed.rating else None,
+        next_followup=next_on if next_on and next_on >= actor.today() else None,
+    )
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    guarded = listener(deps)
+    currency = deps.settings.currency
+
+    async def open_form(
+        client, trigger_id: str, actor: Actor, prefill: TouchPrefill, meta: TouchModalMeta
+    ) -> None:
+        view = touch_modal(actor.locale, utcnow(), prefill, meta.dump())
+        await client.views_open(trigger_id=trigger_id, view=view)
+
+    @app.command(Command.TOUCH)
+    @guarded
+    async def touch_command(ack, command, client, actor) -> None:
+        text = (command.get("text") or "").strip()
+        locale = actor.locale
+        if text.casefold() in ("help", "帮助"):
+            usage = t(locale, "usage.touch")
+            await ack(response_type="ephemeral", **kit.message(usage, [kit.section(usage)]))
+            return
+        if not text:
+            await ack()
+            meta = TouchModalMeta(channel_id=command.get("channel_id"))
+            await open_form(client, command["trigger_id"], actor, TouchPrefill(), meta)
+            return
+        parsed = parse_touch(text)
+        key = request_key("cmd", command.get("trigger_id"))
+        try:
+            logged = await log_touch(
+                deps.sessions, actor, _draft(parsed), currency=currency, request_key=key
+            )
+        except AmbiguousCustomer as e:
+            reply = choose_customer(locale, parsed.customer_query, e.candidates, text, key or "")
+            await ack(response_type="ephemeral", **reply)
+            return
+        except CustomerNotFound:
+            await ack(response_type="ephemeral", **offer_register(locale, parsed.customer_query))
+            return
+        except DomainError as e:
+            form = kit.button(t(locale, "button.open_form"), Action.OPEN_TOUCH_FORM, text[:1900])
+            reply = error_message(
+                locale, error_text(locale, e), usage=t(locale, "usage.touch"), form_button=form
+            )
+            await ack(response_type="ephemeral", **reply)
+            return
+        await ack(response_type="ephemeral", **touch_logged(locale, actor.timezone, logged))
+
+    @app.action(Action.OPEN_TOUCH_FORM)
+    @guarded
+    async def open_touch_form(ack, body, action, client, actor) -> None:
+        await ack()
+        prefill = await _prefill(deps, actor, action.get("value") or "")
+        channel = (body.get("channel") or {}).get("id")
+        await open_form(
+            client, body["trigger_id"], actor, prefill, TouchModalMeta(channel_id=channel)
+        )
+
+    @app.action(Action.CHOOSE_CUSTOMER)
+    @guarded
+    async def choose(ack, action, respond, actor) -> None:
+        await ack()
+        choice = ChooseCustomerValue.model_validate_json(action["value"])
+        logged = await log_touch(
+            deps.sessions,
+            actor,
+            _draft(parse_touch(choice.text), customer_id=choice.customer_id),
+            currency=currency,
+            request_key=choice.key or None,
+        )
+        await respond(
+            replace_original=True,
+            response_type="ephemeral",
+            **touch_logged(actor.locale, actor.timezone, logged),
+        )
+
+    @app.shortcut(Callback.LOG_FROM_MESSAGE)
+    @guarded
+    async def from_message(ack, shortcut, client, actor) -> None:
+        await ack()
+        message = shortcut.get("message") or {}
+        channel = (shortcut.get("channel") or {}).get("id")
+        meta = TouchModalMeta(
+            source=TouchSource.SHORTCUT,
+            source_ref=f"{channel}/{message.get('ts')}" if channel else None,
+            channel_id=channel,
+        )
+        prefill = TouchPrefill(note=(message.get("text") or "")[:2000] or None)
+        await open_form(client, shortcut["trigger_id"], actor, prefill, meta)
+
+    @app.shortcut(Callback.LOG_TOUCH)
+    @guarded
+    async def global_shortcut(ack, shortcut, client, actor) -> None:
+        await ack()
+        await open_form(client, shortcut["trigger_id"], actor, TouchPrefill(), TouchModalMeta())
+
+    @app.options(Action.CUSTOMER_PICK)
+    @guarded
+    async def customer_options(ack, payload, actor) -> None:
+        found = await my_customers(deps.sessions, actor, payload.get("value") or "")
+        await ack(options=[customer_option(c) for c in found])
+
+    @app.view(Callback.TOUCH_MODAL)
+    @guarded
+    async def touch_submitted(ack, view, actor) -> None:
+        meta = TouchModalMeta.model_validate_json(view.get("private_metadata") or "{}")
+        form = TouchForm.from_view(view)
+        logged = await log_touch(
+            deps.sessions,
+            actor,
+            form.draft(meta.source, meta.source_ref),
+            currency=currency,
+            request_key=request_key("view", view.get("id")),
+        )
+        confirmation = touch_logged(actor.locale, actor.timezone, logged)
+        await ack(
+            response_action="update",
+            view=done_view(actor.locale, "modal.touch_done", confirmation),
+        )

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders: data in, blocks and fallback text out; they never query."""

@@ -1,0 +1,68 @@
+"""Turn domain errors into user text, modal field errors and ephemeral messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import escape, t
+from handlers.ui import kit
+from storage.errors import DomainError, DuplicateCustomer, FieldError, FieldErrors
+
+
+def _params(locale: str, err: DomainError) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        k: escape(v) if isinstance(v, str) else v for k, v in err.params.items()
+    }
+    if err.field:
+        params.setdefault("label", t(locale, f"label.{err.field}"))
+    if isinstance(err, DuplicateCustomer):
+        phone = err.params.get("phone")
+        params["phone_note"] = (
+            t(locale, "error.duplicate_phone_note", phone=phone) if err.field == "phone" else ""
+        )
+    return params
+
+
+def error_lines(locale: str, err: DomainError) -> list[str]:
+    """One sentence per problem, each naming the field and the fix."""
+    if isinstance(err, FieldErrors):
+        return [line for e in err.errors for line in error_lines(locale, e)]
+    return [t(locale, err.code, **_params(locale, err))]
+
+
+def error_text(locale: str, err: DomainError) -> str:
+    return "\n".join(error_lines(locale, err))
+
+
+def unexpected_text(locale: str, ref: str) -> str:
+    return t(locale, "error.unexpected", ref=ref)
+
+
+def view_errors(locale: str, err: DomainError, block_ids: list[str]) -> dict[str, str]:
+    """Map errors to modal input blocks; errors on a field the modal lacks go on the first."""
+    found: dict[str, list[str]] = {}
+    fallback = block_ids[0] if block_ids else "customer"
+    items = err.errors if isinstance(err, FieldErrors) else [err]
+    for e in items:
+        block = e.field if e.field in block_ids else fallback
+        found.setdefault(block, []).extend(error_lines(locale, e))
+    return {block: kit.clip(" ".join(lines), 2000) for block, lines in found.items()}
+
+
+def error_message(
+    locale: str,
+    text: str,
+    *,
+    usage: str | None = None,
+    form_button: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An ephemeral refusal: what is wrong, the usage, and a button to the form."""
+    blocks = [kit.section(f":warning: {text}")]
+    if usage:
+        blocks.append(kit.context(t(locale, "error.usage", usage=usage)))
+    if form_button:
+        blocks.append(kit.actions(form_button))
+    return kit.message(text, blocks)
+
+
+__all__ = ["FieldError", "error_lines", "error_message", "error_text", "view_errors"]

@@ -1,0 +1,49 @@
+"""App Home: actions, due follow-ups and recent touches."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.i18n import t
+from handlers.ids import Action
+from handlers.ui import kit
+from handlers.ui.messages import followup_blocks, touch_line
+from storage.followups import FollowupList
+from storage.touches import TouchView
+
+HOME_FOLLOWUPS = 10
+HOME_TOUCHES = 10
+
+
+def home_view(
+    locale: str, tz: str, today: date, followups: FollowupList, touches: list[TouchView]
+) -> dict[str, Any]:
+    """The member's App Home tab."""
+    blocks: list[kit.Block] = [
+        kit.header(t(locale, "home.header")),
+        kit.context(t(locale, "home.intro")),
+        kit.actions(
+            kit.button(t(locale, "button.log_touch"), Action.OPEN_TOUCH_FORM, style="primary"),
+            kit.button(t(locale, "button.register"), Action.OPEN_CUSTOMER_FORM),
+        ),
+        kit.divider(),
+        kit.header(f"{t(locale, 'home.followups')} ({followups.total})"),
+    ]
+    if not followups.items:
+        blocks.append(kit.section(t(locale, "home.no_followups")))
+    for f in followups.items[:HOME_FOLLOWUPS]:
+        blocks.extend(followup_blocks(locale, f, today))
+    hidden = followups.total - min(len(followups.items), HOME_FOLLOWUPS)
+    if hidden > 0:
+        blocks.append(kit.context(t(locale, "followup.more", n=hidden)))
+    blocks += [kit.divider(), kit.header(t(locale, "home.recent"))]
+    if touches:
+        blocks.append(
+            kit.section(
+                "\n".join(f"• {touch_line(locale, tz, tv)}" for tv in touches[:HOME_TOUCHES])
+            )
+        )
+    else:
+        blocks.append(kit.section(t(locale, "home.no_touches")))
+    return {"type": "home", "blocks": blocks}
