@@ -87,9 +87,9 @@ async def open_followups(
 async def _own(session: AsyncSession, actor: Actor, followup_id: int) -> Followup:
     f = await session.scalar(
         select(Followup)
-        .options(joinedload(Followup.customer))
+        .options(joinedload(Followup.customer, innerjoin=True))
         .where(Followup.id == followup_id, Followup.member_id == actor.member_id)
-        .with_for_update()
+        .with_for_update(of=Followup)
     )
     if f is None:
         raise NotFound()

@@ -1,0 +1,44 @@
+"""Small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from storage.db import Database
+from storage.models import Base
+
+
+async def all_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, to prove that a refused action changed nothing."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    async with db.sessions.begin() as s:
+        for table in Base.metadata.sorted_tables:
+            result = await s.execute(select(table).order_by(*table.primary_key.columns))
+            out[table.name] = [tuple(r) for r in result]
+    return out
+
+
+async def count(db: Database, model) -> int:
+    async with db.sessions.begin() as s:
+        return await s.scalar(select(func.count()).select_from(model)) or 0
+
+
+async def scalars(db: Database, stmt):
+    async with db.sessions.begin() as s:
+        return list(await s.scalars(stmt))
+
+
+async def execute(db: Database, sql: str) -> None:
+    async with db.sessions.begin() as s:
+        await s.execute(text(sql))
+
+
+def days(n: int) -> date:
+    """A date `n` days from today in Asia/Shanghai (the test users' zone)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=n)
