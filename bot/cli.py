@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sys
 
 import click
@@ -28,6 +29,7 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 @main.command()
@@ -73,6 +75,24 @@ async def _serve(settings, socket: bool) -> None:
         await db.dispose()
 
 
+@main.command()
+@click.option("--port", type=int, default=None, help="Port to listen on (default: PORT or 3000).")
+@click.option("--keep-serving", is_flag=True, help="Keep the bot and fake Slack running after.")
+def demo(port: int | None, keep_serving: bool) -> None:
+    """Run the bot against a built-in fake Slack and walk through a rep's morning."""
+    from bot.demo import run_demo
+
+    overrides: dict[str, object] = {
+        "slack_bot_token": "xoxb-demo-" + secrets.token_hex(8),
+        "slack_signing_secret": secrets.token_hex(16),
+    }
+    if port:
+        overrides["port"] = port
+    settings = _settings(**overrides)
+    _upgrade(settings.database_url)
+    asyncio.run(run_demo(settings, click.echo, keep_serving))
+
+
 @main.group()
 def db() -> None:
     """Database schema commands."""
@@ -84,10 +104,14 @@ def upgrade() -> None:
     import os
 
     from bot.settings import DEFAULT_SQLITE_URL
-    from storage.migrate import upgrade as run_upgrade
 
     # Migrations need only the database, not the Slack tokens.
-    url = os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL)
+    _upgrade(os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL))
+
+
+def _upgrade(url: str) -> None:
+    from storage.migrate import upgrade as run_upgrade
+
     run_upgrade(url)
     click.echo(f"crmpay: database at {_redact(url)} is up to date")
 

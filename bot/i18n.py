@@ -109,7 +109,7 @@ EN: dict[str, str] = {
     "error.fix_these": "Please fix this and try again:",
     "error.usage": "Usage: {usage}",
     # Results
-    "touch.logged": "Logged a {kind} with *{customer}* on {when}.",
+    "touch.logged": "Logged: {kind} with *{customer}*, {when}.",
     "touch.amount": "Amount: {amount}.",
     "touch.rating": "Rating: {rating}.",
     "touch.next": "Next follow-up: {date}.",

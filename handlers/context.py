@@ -120,6 +120,6 @@ def _kind(body: dict[str, Any]) -> str:
     return body.get("type") or body.get("command") or body.get("event", {}).get("type") or "?"
 
 
-def request_key(prefix: str, ident: str | None) -> str | None:
+def request_key(actor: Actor, prefix: str, ident: str | None) -> str | None:
     """An idempotency key: a retried delivery or a second submit carries the same one."""
-    return f"{prefix}:{ident}"[:100] if ident else None
+    return f"{actor.workspace_id}:{prefix}:{ident}"[:100] if ident else None

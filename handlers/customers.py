@@ -52,7 +52,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 actor,
                 parsed.draft,
                 phone_region=deps.settings.default_phone_region,
-                request_key=request_key("cmd", command.get("trigger_id")),
+                request_key=request_key(actor, "cmd", command.get("trigger_id")),
             )
         except DomainError as e:
             prefill = (parsed.draft.name or "")[:200]
@@ -92,7 +92,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             actor,
             form.draft(),
             phone_region=deps.settings.default_phone_region,
-            request_key=request_key("view", view.get("id")),
+            request_key=request_key(actor, "view", view.get("id")),
         )
         confirmation = customer_registered(actor.locale, customer, created)
         await ack(

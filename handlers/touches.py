@@ -88,7 +88,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             await open_form(client, command["trigger_id"], actor, TouchPrefill(), meta)
             return
         parsed = parse_touch(text)
-        key = request_key("cmd", command.get("trigger_id"))
+        key = request_key(actor, "cmd", command.get("trigger_id"))
         try:
             logged = await log_touch(
                 deps.sessions, actor, _draft(parsed), currency=currency, request_key=key
@@ -173,7 +173,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             actor,
             form.draft(meta.source, meta.source_ref),
             currency=currency,
-            request_key=request_key("view", view.get("id")),
+            request_key=request_key(actor, "view", view.get("id")),
         )
         confirmation = touch_logged(actor.locale, actor.timezone, logged)
         await ack(

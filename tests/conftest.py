@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,10 @@ async def _pg_admin(url: str, sql: str) -> None:
 
     u = make_url(url)
     conn = await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password,
+        host=u.host,
+        port=u.port or 5432,
+        user=u.username,
+        password=u.password,
         database=u.database,
     )
     try:
@@ -48,17 +51,22 @@ async def _pg_admin(url: str, sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A freshly migrated database of our own, dropped at the end of the run."""
-    raw = os.environ.get("TEST_DATABASE_URL")
-    if not raw:
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A freshly migrated database of our own, dropped at the end of the run.
+
+    Every database test runs on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+    """
+    if request.param == "sqlite":
         path = tmp_path_factory.mktemp("db") / "crmpay-test.db"
         url = f"sqlite+aiosqlite:///{path}"
         upgrade(url)
         yield url
         return
-    admin = _postgres_url(raw)
+    admin = _postgres_url(os.environ["TEST_DATABASE_URL"])
     name = f"crmpay_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)

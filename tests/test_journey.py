@@ -30,7 +30,7 @@ async def test_register_then_log_by_quick_text_modal_and_shortcut(stack):
         "U0ALICE", Command.TOUCH, f"acme call discussed renewal next:{nxt.isoformat()}"
     )
     assert r.status == 200
-    assert "Logged a call with *Acme Ltd*" in r.message_text
+    assert "Logged: call with *Acme Ltd*" in r.message_text
     assert "Next follow-up" in r.message_text
     [touch] = await scalars(db, select(Touch))
     assert (touch.kind, touch.note, touch.source) == ("call", "discussed renewal", "command")
@@ -57,12 +57,16 @@ async def test_register_then_log_by_quick_text_modal_and_shortcut(stack):
     r = await slack.submit(
         "U0ALICE",
         view["id"],
-        {"customer": str(acme.id), "kind": "visit", "note": "site visit",
-         "next": days(3).isoformat()},
+        {
+            "customer": str(acme.id),
+            "kind": "visit",
+            "note": "site visit",
+            "next": days(3).isoformat(),
+        },
     )
     assert r.status == 200
     assert r.json["response_action"] == "update"
-    assert "Logged a visit with *Acme Ltd*" in render_text(r.json["view"])
+    assert "Logged: visit with *Acme Ltd*" in render_text(r.json["view"])
     visit = (await scalars(db, select(Touch).where(Touch.kind == "visit")))[0]
     assert (visit.source, visit.note) == ("modal", "site visit")
 
@@ -92,8 +96,13 @@ async def test_register_then_log_by_quick_text_modal_and_shortcut(stack):
     assert r.status == 200
     await fake.wait_for("views.publish")
     home = render_text(fake.homes["U0ALICE"])
-    for expected in ("Your recent touches", "site visit", "annual renewal signed",
-                     "Follow-ups due this week (1)", "*Acme Ltd*"):
+    for expected in (
+        "Your recent touches",
+        "site visit",
+        "annual renewal signed",
+        "Follow-ups due this week (1)",
+        "*Acme Ltd*",
+    ):
         assert expected in home
 
     # /followup lists it with Done and Snooze, and both work.
@@ -141,14 +150,24 @@ async def test_chinese_locale_gets_chinese_replies_and_register_by_modal(stack):
     r = await slack.submit(
         "U0LI",
         view["id"],
-        {"name": "王芳", "company": "华为", "phone": "139 0013 9000", "occupation": "采购经理",
-         "segment": "age:35-44", "status": "active"},
+        {
+            "name": "王芳",
+            "company": "华为",
+            "phone": "139 0013 9000",
+            "occupation": "采购经理",
+            "segment": "age:35-44",
+            "status": "active",
+        },
     )
     assert r.json["response_action"] == "update"
     assert "已登记*王芳*" in render_text(r.json["view"])
     [c] = await scalars(db, select(Customer))
     assert (c.phone, c.segment, c.status, c.occupation) == (
-        "+8613900139000", "age:35-44", "active", "采购经理")
+        "+8613900139000",
+        "age:35-44",
+        "active",
+        "采购经理",
+    )
     r = await slack.command("U0LI", Command.TOUCH, "王芳 电话 沟通续约")
     assert "已记录与*王芳*的电话" in r.message_text
     r = await slack.command("U0LI", Command.TOUCH, "王芳 跳舞")
@@ -179,7 +198,7 @@ async def test_ambiguous_prefix_asks_which_and_logs_once(stack):
     await slack.click("U0ALICE", r.json["blocks"], Action.CHOOSE_CUSTOMER, index=1)
     await slack.click("U0ALICE", r.json["blocks"], Action.CHOOSE_CUSTOMER, index=1)
     posted = await fake.wait_posted(2)
-    assert all("Logged a call with *Acme Trading*" in render_text(p.payload) for p in posted)
+    assert all("Logged: call with *Acme Trading*" in render_text(p.payload) for p in posted)
     [touch] = await scalars(db, select(Touch))
     assert touch.note == "quarterly check-in"
 

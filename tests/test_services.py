@@ -48,10 +48,15 @@ async def test_first_contact_creates_member_once_even_when_concurrent(db):
 async def test_two_reps_registering_the_same_phone_at_once_cannot_both_win(db):
     ann, bob = await _member(db, "U1"), await _member(db, "U2")
     results = await asyncio.gather(
-        register_customer(db.sessions, ann, CustomerDraft(name="Acme", phone="13800138000"),
-                          phone_region="CN"),
-        register_customer(db.sessions, bob, CustomerDraft(name="ACME Co", phone="+86 138 0013 8000"),
-                          phone_region="CN"),
+        register_customer(
+            db.sessions, ann, CustomerDraft(name="Acme", phone="13800138000"), phone_region="CN"
+        ),
+        register_customer(
+            db.sessions,
+            bob,
+            CustomerDraft(name="ACME Co", phone="+86 138 0013 8000"),
+            phone_region="CN",
+        ),
         return_exceptions=True,
     )
     won = [r for r in results if not isinstance(r, BaseException)]
@@ -64,18 +69,28 @@ async def test_two_reps_registering_the_same_phone_at_once_cannot_both_win(db):
 
 async def test_the_database_refuses_duplicates_even_without_the_service_check(db):
     ann = await _member(db, "U1")
-    await register_customer(db.sessions, ann, CustomerDraft(name="Acme", company="X"),
-                            phone_region="CN")
+    await register_customer(
+        db.sessions, ann, CustomerDraft(name="Acme", company="X"), phone_region="CN"
+    )
     with pytest.raises(IntegrityError):
         async with db.sessions.begin() as s:
-            s.add(Customer(workspace_id="T1", owner_id=ann.member_id, name="ACME",
-                           name_key="acme", company="x", company_key="x"))
+            s.add(
+                Customer(
+                    workspace_id="T1",
+                    owner_id=ann.member_id,
+                    name="ACME",
+                    name_key="acme",
+                    company="x",
+                    company_key="x",
+                )
+            )
 
 
 async def test_phone_region_is_a_setting(db):
     ann = await _member(db, "U1")
-    c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Bo", phone="(415) 555-0100"),
-                                   phone_region="US")
+    c, _ = await register_customer(
+        db.sessions, ann, CustomerDraft(name="Bo", phone="(415) 555-0100"), phone_region="US"
+    )
     assert c.phone == "+14155550100"
 
 
@@ -90,8 +105,12 @@ async def test_a_failure_midway_rolls_the_whole_touch_back(db, monkeypatch):
     monkeypatch.setattr(touches_module, "Followup", _FollowupProxy(broken))
     with pytest.raises(IntegrityError):
         # The touch row is written first; the follow-up after it fails.
-        await log_touch(db.sessions, ann, TouchDraft(kind="inquiry", customer_id=c.id,
-                                                     next_followup=days(2)), currency="CNY")
+        await log_touch(
+            db.sessions,
+            ann,
+            TouchDraft(kind="inquiry", customer_id=c.id, next_followup=days(2)),
+            currency="CNY",
+        )
     assert await all_rows(db) == before
 
 
@@ -111,13 +130,22 @@ class _FollowupProxy:
 async def test_outbound_touch_settles_open_followups_but_an_inquiry_does_not(db):
     ann = await _member(db, "U1")
     c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Acme"), phone_region="CN")
-    await log_touch(db.sessions, ann, TouchDraft(kind="call", customer_id=c.id,
-                                                 next_followup=days(1)), currency="CNY")
-    inquiry = await log_touch(db.sessions, ann, TouchDraft(kind="inquiry", customer_id=c.id),
-                              currency="CNY")
+    await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="call", customer_id=c.id, next_followup=days(1)),
+        currency="CNY",
+    )
+    inquiry = await log_touch(
+        db.sessions, ann, TouchDraft(kind="inquiry", customer_id=c.id), currency="CNY"
+    )
     assert inquiry.followups_closed == 0
-    visit = await log_touch(db.sessions, ann, TouchDraft(kind="visit", customer_id=c.id,
-                                                         next_followup=days(5)), currency="CNY")
+    visit = await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="visit", customer_id=c.id, next_followup=days(5)),
+        currency="CNY",
+    )
     assert visit.followups_closed == 1
     rows = await scalars(db, select(Followup).order_by(Followup.id))
     assert [(f.status, f.due_on) for f in rows] == [("done", days(1)), ("open", days(5))]
@@ -128,8 +156,9 @@ async def test_first_order_makes_a_lead_active(db):
     ann = await _member(db, "U1")
     c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Acme"), phone_region="CN")
     assert c.status == "lead"
-    await log_touch(db.sessions, ann, TouchDraft(kind="order", customer_id=c.id, amount="1w"),
-                    currency="CNY")
+    await log_touch(
+        db.sessions, ann, TouchDraft(kind="order", customer_id=c.id, amount="1w"), currency="CNY"
+    )
     [customer] = await scalars(db, select(Customer))
     [order] = await scalars(db, select(Touch))
     assert customer.status == "active" and order.amount_minor == 1_000_000
@@ -140,16 +169,29 @@ async def test_followups_are_listed_most_overdue_first_and_churned_customers_dro
     names = ["Soon", "Late", "Churned"]
     ids = {}
     for name in names:
-        c, _ = await register_customer(db.sessions, ann, CustomerDraft(name=name),
-                                       phone_region="CN")
+        c, _ = await register_customer(
+            db.sessions, ann, CustomerDraft(name=name), phone_region="CN"
+        )
         ids[name] = c.id
-    await log_touch(db.sessions, ann, TouchDraft(kind="call", customer_id=ids["Soon"],
-                                                 next_followup=days(3)), currency="CNY")
-    await log_touch(db.sessions, ann, TouchDraft(kind="call", customer_id=ids["Churned"],
-                                                 next_followup=days(0)), currency="CNY")
+    await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="call", customer_id=ids["Soon"], next_followup=days(3)),
+        currency="CNY",
+    )
+    await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="call", customer_id=ids["Churned"], next_followup=days(0)),
+        currency="CNY",
+    )
     # A follow-up promised for today, seen two days later, is overdue.
-    await log_touch(db.sessions, ann, TouchDraft(kind="call", customer_id=ids["Late"],
-                                                 next_followup=days(0)), currency="CNY")
+    await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="call", customer_id=ids["Late"], next_followup=days(0)),
+        currency="CNY",
+    )
     async with db.sessions.begin() as s:
         late = await s.scalar(select(Followup).where(Followup.customer_id == ids["Late"]))
         late.due_on = days(-2)
@@ -165,8 +207,12 @@ async def test_followups_are_listed_most_overdue_first_and_churned_customers_dro
 async def test_snooze_keeps_the_promised_date_and_complete_is_idempotent(db):
     ann = await _member(db, "U1")
     c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Acme"), phone_region="CN")
-    await log_touch(db.sessions, ann, TouchDraft(kind="call", customer_id=c.id,
-                                                 next_followup=days(0)), currency="CNY")
+    await log_touch(
+        db.sessions,
+        ann,
+        TouchDraft(kind="call", customer_id=c.id, next_followup=days(0)),
+        currency="CNY",
+    )
     [f] = (await open_followups(db.sessions, ann)).items
     s1 = await snooze(db.sessions, ann, f.id, from_due=f.effective_due)
     assert (s1.due_on, s1.effective_due, s1.snooze_count) == (days(0), days(1), 1)
@@ -186,8 +232,16 @@ async def test_follow_up_dates_use_the_members_own_calendar(db):
     assert shanghai.today(now).isoformat() == "2026-03-11"
     assert la.today(now).isoformat() == "2026-03-10"
     c, _ = await register_customer(db.sessions, la, CustomerDraft(name="Acme"), phone_region="US")
-    logged = await log_touch(db.sessions, la, TouchDraft(kind="call", customer_id=c.id,
-                                                         next_followup="today",
-                                                         occurred_at=now - timedelta(hours=1)),
-                             currency="USD", now=now)
+    logged = await log_touch(
+        db.sessions,
+        la,
+        TouchDraft(
+            kind="call",
+            customer_id=c.id,
+            next_followup="today",
+            occurred_at=now - timedelta(hours=1),
+        ),
+        currency="USD",
+        now=now,
+    )
     assert logged.touch.next_followup_on.isoformat() == "2026-03-10"

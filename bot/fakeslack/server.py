@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._triggers: dict[str, _Trigger] = {}
         self._ids = itertools.count(1)
+        self._prefix = secrets.token_hex(2).upper()  # ids differ between fake instances
         self._failures: dict[str, list[str]] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -244,7 +246,7 @@ class FakeSlack:
         return None
 
     def _store_view(self, view: dict[str, Any], view_id: str | None = None) -> dict[str, Any]:
-        view_id = view_id or f"V{next(self._ids):08d}"
+        view_id = view_id or f"V{self._prefix}{next(self._ids):06d}"
         stored = {
             **view,
             "id": view_id,
