@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.engine import make_url
 
-from bot.fakeslack import FakeSlack, SlackDriver  # noqa: E402
-from handlers.ids import Command  # noqa: E402
+from bot.fakeslack import FakeSlack, SlackDriver
+from handlers.ids import Command
 
 TOKEN = "xoxb-bench"
 SECRET = secrets.token_hex(16)
