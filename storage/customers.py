@@ -15,7 +15,6 @@ from storage.errors import (
     CustomerNotFound,
     DuplicateCustomer,
     FieldError,
-    FieldErrors,
     NotFound,
     NotOwner,
 )
@@ -82,28 +81,14 @@ class ValidCustomer:
 
 def validate(draft: CustomerDraft, phone_region: str) -> ValidCustomer:
     """Check every field of a draft, reporting all the wrong ones together."""
-    errors: list[FieldError] = []
-
-    def attempt(fn, *args):
-        try:
-            return fn(*args)
-        except FieldError as e:
-            errors.append(e)
-            return None
-
+    attempt = fields.Collector()
     name = attempt(fields.required_text, "name", draft.name, MAX_NAME)
     company = attempt(fields.bounded_text, "company", draft.company, MAX_COMPANY)
     phone = attempt(fields.phone_e164, draft.phone, phone_region)
     occupation = attempt(fields.bounded_text, "occupation", draft.occupation, MAX_OCCUPATION)
     segment = attempt(fields.segment, draft.segment)
-    status = CustomerStatus.LEAD
-    if draft.status:
-        try:
-            status = CustomerStatus(draft.status)
-        except ValueError:
-            errors.append(FieldError("field.status_unknown", field="status", value=draft.status))
-    if errors:
-        raise FieldErrors(errors)
+    status = attempt(fields.customer_status, draft.status)
+    attempt.raise_any()
     return ValidCustomer(name, company or "", phone, occupation or None, segment, status)
 
 

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 import phonenumbers
 
-from storage.errors import FieldError
+from storage.errors import FieldError, FieldErrors
 from storage.vocab import (
     KIND_ALIASES,
     MAX_AMOUNT_MINOR,
     MAX_NOTE,
     SEGMENTS,
+    CustomerStatus,
     TouchKind,
 )
+
+T = TypeVar("T")
+
+
+class Collector:
+    """Run field parsers, keeping every FieldError so a form can show them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def __call__(self, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        try:
+            return parse(*args, **kwargs)
+        except FieldError as e:
+            self.errors.append(e)
+            return None
+
+    def add(self, code: str, field: str, **params: Any) -> None:
+        self.errors.append(FieldError(code, field=field, **params))
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise FieldErrors(self.errors)
 
 
 def clean_text(value: str | None) -> str:
@@ -141,6 +167,16 @@ def segment(value: str | None) -> str | None:
     if value not in SEGMENTS:
         raise FieldError("field.segment_unknown", field="segment", value=value)
     return value
+
+
+def customer_status(value: str | None) -> CustomerStatus:
+    """Return a customer status, `lead` when blank."""
+    if not value:
+        return CustomerStatus.LEAD
+    try:
+        return CustomerStatus(value)
+    except ValueError:
+        raise FieldError("field.status_unknown", field="status", value=value) from None
 
 
 _REL_DAYS = re.compile(r"^\+(\d{1,3})d$")

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 
 from storage import fields
 from storage.customers import get_own, resolve_own
-from storage.errors import FieldError, FieldErrors
 from storage.members import Actor
 from storage.models import Followup, Touch, utcnow
 from storage.vocab import OUTBOUND_KINDS, CustomerStatus, FollowupStatus, TouchKind, TouchSource
@@ -89,15 +88,7 @@ class _Valid:
 
 def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
     """Check every field of a touch draft, reporting all the wrong ones together."""
-    errors: list[FieldError] = []
-
-    def attempt(fn, *args, **kw):
-        try:
-            return fn(*args, **kw)
-        except FieldError as e:
-            errors.append(e)
-            return None
-
+    attempt = fields.Collector()
     kind = attempt(fields.touch_kind, draft.kind)
     when = attempt(fields.occurred_at, draft.occurred_at or now, now)
     note = attempt(fields.note_text, draft.note)
@@ -105,22 +96,21 @@ def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
     if kind == TouchKind.ORDER:
         amount = attempt(fields.amount_minor, draft.amount, required=True)
     elif fields.clean_text(draft.amount):
-        errors.append(FieldError("field.amount_not_order", field="amount"))
+        attempt.add("field.amount_not_order", "amount")
     csat = nps = None
     if kind == TouchKind.SATISFACTION:
         if not fields.clean_text(draft.rating):
-            errors.append(FieldError("field.rating_required", field="rating"))
+            attempt.add("field.rating_required", "rating")
         else:
             csat, nps = attempt(fields.rating, draft.rating) or (None, None)
     elif fields.clean_text(draft.rating):
-        errors.append(FieldError("field.rating_not_satisfaction", field="rating"))
+        attempt.add("field.rating_not_satisfaction", "rating")
     today = actor.today(now)
     if isinstance(draft.next_followup, date):
         next_on = attempt(fields.future_date, draft.next_followup, today)
     else:
         next_on = attempt(fields.followup_date, draft.next_followup, today)
-    if errors:
-        raise FieldErrors(errors)
+    attempt.raise_any()
     return _Valid(kind, when, note or "", amount, csat, nps, next_on)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from bot.i18n import t
 from handlers.ids import Action
 from handlers.ui import kit
-from handlers.ui.messages import followup_blocks, touch_line
+from handlers.ui.messages import followup_section, touch_line
 from storage.followups import FollowupList
 from storage.touches import TouchView
 
@@ -30,13 +30,7 @@ def home_view(
         kit.divider(),
         kit.header(f"{t(locale, 'home.followups')} ({followups.total})"),
     ]
-    if not followups.items:
-        blocks.append(kit.section(t(locale, "home.no_followups")))
-    for f in followups.items[:HOME_FOLLOWUPS]:
-        blocks.extend(followup_blocks(locale, f, today))
-    hidden = followups.total - min(len(followups.items), HOME_FOLLOWUPS)
-    if hidden > 0:
-        blocks.append(kit.context(t(locale, "followup.more", n=hidden)))
+    blocks += followup_section(locale, followups, today, HOME_FOLLOWUPS, "home.no_followups")
     blocks += [kit.divider(), kit.header(t(locale, "home.recent"))]
     if touches:
         blocks.append(

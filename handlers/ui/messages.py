@@ -179,14 +179,23 @@ def followup_list(
     if notice:
         blocks.append(kit.context(notice))
     blocks.append(kit.header(title))
+    blocks += followup_section(locale, followups, today, FOLLOWUPS_SHOWN, "followup.none")
+    return kit.message(title, blocks)
+
+
+def followup_section(
+    locale: str, followups: FollowupList, today: date, shown: int, empty_key: str
+) -> list[kit.Block]:
+    """Up to `shown` follow-ups with their buttons, and how many more there are."""
+    blocks: list[kit.Block] = []
     if not followups.items:
-        blocks.append(kit.section(t(locale, "followup.none")))
-    for f in followups.items[:FOLLOWUPS_SHOWN]:
+        blocks.append(kit.section(t(locale, empty_key)))
+    for f in followups.items[:shown]:
         blocks.extend(followup_blocks(locale, f, today))
-    hidden = followups.total - min(len(followups.items), FOLLOWUPS_SHOWN)
+    hidden = followups.total - min(len(followups.items), shown)
     if hidden > 0:
         blocks.append(kit.context(t(locale, "followup.more", n=hidden)))
-    return kit.message(title, blocks)
+    return blocks
 
 
 def help_message(locale: str) -> dict[str, Any]:

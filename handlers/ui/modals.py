@@ -56,14 +56,24 @@ def rating_groups(locale: str) -> list[dict[str, Any]]:
     ]
 
 
-def _select(options: list[dict[str, Any]], locale: str, initial: str | None) -> dict[str, Any]:
+def _select(
+    locale: str,
+    initial: str | None,
+    options: list[dict[str, Any]] | None = None,
+    groups: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A static select over options or option groups, with `initial` chosen if present."""
     el: dict[str, Any] = {
         "type": "static_select",
         "action_id": Action.INPUT,
         "placeholder": kit.plain(t(locale, "placeholder.pick")),
-        "options": options,
     }
-    chosen = [o for o in options if o["value"] == initial]
+    if groups is not None:
+        el["option_groups"] = groups
+        options = [o for g in groups for o in g["options"]]
+    else:
+        el["options"] = options
+    chosen = [o for o in options or [] if o["value"] == initial]
     if chosen:
         el["initial_option"] = chosen[0]
     return el
@@ -93,18 +103,7 @@ def touch_modal(
     }
     if prefill.customer:
         picker["initial_option"] = customer_option(prefill.customer)
-    rating: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": Action.INPUT,
-        "placeholder": kit.plain(t(locale, "placeholder.pick")),
-        "option_groups": rating_groups(locale),
-    }
-    if prefill.rating:
-        chosen = [
-            o for g in rating["option_groups"] for o in g["options"] if o["value"] == prefill.rating
-        ]
-        if chosen:
-            rating["initial_option"] = chosen[0]
+    rating = _select(locale, prefill.rating, groups=rating_groups(locale))
     next_picker: dict[str, Any] = {"type": "datepicker", "action_id": Action.INPUT}
     if prefill.next_followup:
         next_picker["initial_date"] = prefill.next_followup.isoformat()
@@ -115,7 +114,7 @@ def touch_modal(
         kit.input_block(
             Block.KIND,
             t(locale, "label.kind"),
-            _select(kind_options(locale), locale, prefill.kind.value if prefill.kind else None),
+            _select(locale, prefill.kind.value if prefill.kind else None, kind_options(locale)),
         ),
         kit.input_block(
             Block.WHEN,
@@ -173,17 +172,9 @@ def segment_groups(locale: str) -> list[dict[str, Any]]:
 
 def customer_modal(locale: str, name: str | None, private_metadata: str) -> dict[str, Any]:
     """The customer registration form."""
-    status = _select(
-        [kit.option(t(locale, f"status.{s}"), s.value) for s in CustomerStatus],
-        locale,
-        CustomerStatus.LEAD.value,
-    )
-    segment = {
-        "type": "static_select",
-        "action_id": Action.INPUT,
-        "placeholder": kit.plain(t(locale, "placeholder.pick")),
-        "option_groups": segment_groups(locale),
-    }
+    statuses = [kit.option(t(locale, f"status.{s}"), s.value) for s in CustomerStatus]
+    status = _select(locale, CustomerStatus.LEAD.value, options=statuses)
+    segment = _select(locale, None, groups=segment_groups(locale))
     blocks = [
         kit.input_block(Block.NAME, t(locale, "label.name"), _text(MAX_NAME, name)),
         kit.input_block(
