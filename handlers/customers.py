@@ -8,14 +8,36 @@ from bot.i18n import t
 from handlers.context import Deps, listener, request_key
 from handlers.forms import CustomerForm
 from handlers.ids import Action, Callback, Command
-from handlers.meta import CustomerModalMeta
-from handlers.quick import parse_customer
+from handlers.meta import CustomerModalMeta, RegisterValue
+from handlers.quick import parse_customer, parse_touch
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text
-from handlers.ui.messages import customer_list, customer_registered
+from handlers.ui.messages import customer_list, customer_registered, touch_logged
 from handlers.ui.modals import customer_modal, done_view
 from storage.customers import find_customers, register_customer
 from storage.errors import DomainError, FieldError, FieldErrors
+from storage.members import Actor
+from storage.touches import log_touch
+
+
+async def _log_pending_touch(
+    deps: Deps, actor: Actor, customer_id: int, meta: CustomerModalMeta, confirmation: dict
+) -> dict:
+    """Log the `/touch` that offered this registration, on the new customer."""
+    locale = actor.locale
+    try:
+        logged = await log_touch(
+            deps.sessions,
+            actor,
+            parse_touch(meta.touch_text or "").draft(customer_id=customer_id),
+            currency=deps.settings.currency,
+            request_key=meta.touch_key,
+        )
+    except DomainError as e:
+        text = f"{t(locale, 'customer.touch_not_logged')} {error_text(locale, e)}"
+        return kit.message(confirmation["text"], [*confirmation["blocks"], kit.section(text)])
+    touch = touch_logged(locale, actor.timezone, logged)
+    return kit.message(confirmation["text"], [*confirmation["blocks"], *touch["blocks"]])
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -55,7 +77,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 request_key=request_key(actor, "cmd", command.get("trigger_id")),
             )
         except DomainError as e:
-            prefill = (parsed.draft.name or "")[:200]
+            prefill = RegisterValue(name=(parsed.draft.name or "")[:120]).dump()
             await ack(
                 response_type="ephemeral",
                 **error_message(
@@ -76,11 +98,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def open_customer_form(ack, body, action, client, actor) -> None:
         await ack()
-        channel = (body.get("channel") or {}).get("id")
-        meta = CustomerModalMeta(channel_id=channel)
+        value = RegisterValue.model_validate_json(action.get("value") or "{}")
+        meta = CustomerModalMeta(
+            channel_id=(body.get("channel") or {}).get("id"),
+            touch_text=value.touch_text,
+            touch_key=value.touch_key,
+        )
         await client.views_open(
             trigger_id=body["trigger_id"],
-            view=customer_modal(actor.locale, action.get("value") or None, meta.dump()),
+            view=customer_modal(actor.locale, value.name or None, meta.dump()),
         )
 
     @app.view(Callback.CUSTOMER_MODAL)
@@ -95,6 +121,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
             request_key=request_key(actor, "view", view.get("id")),
         )
         confirmation = customer_registered(actor.locale, customer, created)
+        meta = CustomerModalMeta.model_validate_json(view.get("private_metadata") or "{}")
+        if meta.touch_text:
+            confirmation = await _log_pending_touch(deps, actor, customer.id, meta, confirmation)
         await ack(
             response_action="update",
             view=done_view(actor.locale, "modal.customer_done", confirmation),

@@ -23,12 +23,23 @@ class TouchModalMeta(_Compact):
     source: TouchSource = TouchSource.MODAL
     source_ref: str | None = None
     channel_id: str | None = None
+    from_home: bool = False  # refresh App Home after the submit
+
+
+class RegisterValue(_Compact):
+    """A "Register it" button: the name typed and, if it came from `/touch`, that command."""
+
+    name: str = ""
+    touch_text: str | None = None
+    touch_key: str | None = None
 
 
 class CustomerModalMeta(_Compact):
     """What the customer modal remembers between open and submit."""
 
     channel_id: str | None = None
+    touch_text: str | None = None  # a `/touch` to log once the customer exists
+    touch_key: str | None = None
 
 
 class ChooseCustomerValue(_Compact):

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from storage.customers import CustomerDraft
 from storage.fields import clean_text, is_kind_word, looks_like_phone
-from storage.vocab import TouchKind
+from storage.touches import TouchDraft
+from storage.vocab import TouchKind, TouchSource
 
 _AMOUNT_WORD = re.compile(r"^[¥￥$€£]?-?[\d,，.]+(k|w|万)?$", re.IGNORECASE)
 _RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
@@ -23,6 +24,19 @@ class TouchText:
     rating: str | None = None
     note: str = ""
     next_followup: str | None = None
+
+    def draft(self, customer_id: int | None = None) -> TouchDraft:
+        """The touch to log: for the typed customer, or for `customer_id` once it is known."""
+        return TouchDraft(
+            kind=self.kind,
+            customer_id=customer_id,
+            customer_query=self.customer_query,
+            note=self.note,
+            amount=self.amount,
+            rating=self.rating,
+            next_followup=self.next_followup,
+            source=TouchSource.COMMAND,
+        )
 
 
 def parse_touch(text: str) -> TouchText:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.i18n import t
 from handlers.context import Deps, listener, request_key
 from handlers.forms import TouchForm
+from handlers.home import publish_home
 from handlers.ids import Action, Callback, Command
 from handlers.meta import ChooseCustomerValue, TouchModalMeta
-from handlers.quick import TouchText, parse_touch
+from handlers.quick import parse_touch
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text
 from handlers.ui.messages import choose_customer, offer_register, touch_logged
@@ -21,21 +22,8 @@ from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError
 from storage.fields import is_kind_word, touch_kind
 from storage.members import Actor
 from storage.models import utcnow
-from storage.touches import TouchDraft, log_touch
+from storage.touches import log_touch
 from storage.vocab import TouchSource
-
-
-def _draft(parsed: TouchText, customer_id: int | None = None) -> TouchDraft:
-    return TouchDraft(
-        kind=parsed.kind,
-        customer_id=customer_id,
-        customer_query=parsed.customer_query,
-        note=parsed.note,
-        amount=parsed.amount,
-        rating=parsed.rating,
-        next_followup=parsed.next_followup,
-        source=TouchSource.COMMAND,
-    )
 
 
 async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
@@ -61,6 +49,16 @@ async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
         rating=parsed.rating.lower() if parsed.rating else None,
         next_followup=next_on if next_on and next_on >= actor.today() else None,
     )
+
+
+def _message_time(ts: str | None) -> datetime | None:
+    """When a message was posted, as the default time of the touch it becomes."""
+    try:
+        when = datetime.fromtimestamp(float(ts or ""), UTC)
+    except ValueError:
+        return None
+    now = utcnow()
+    return when if now - timedelta(days=365) < when <= now else None
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -91,14 +89,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
         key = request_key(actor, "cmd", command.get("trigger_id"))
         try:
             logged = await log_touch(
-                deps.sessions, actor, _draft(parsed), currency=currency, request_key=key
+                deps.sessions, actor, parsed.draft(), currency=currency, request_key=key
             )
         except AmbiguousCustomer as e:
             reply = choose_customer(locale, parsed.customer_query, e.candidates, text, key or "")
             await ack(response_type="ephemeral", **reply)
             return
         except CustomerNotFound:
-            await ack(response_type="ephemeral", **offer_register(locale, parsed.customer_query))
+            reply = offer_register(locale, parsed.customer_query, text, key)
+            await ack(response_type="ephemeral", **reply)
             return
         except DomainError as e:
             form = kit.button(t(locale, "button.open_form"), Action.OPEN_TOUCH_FORM, text[:1900])
@@ -115,9 +114,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         prefill = await _prefill(deps, actor, action.get("value") or "")
         channel = (body.get("channel") or {}).get("id")
-        await open_form(
-            client, body["trigger_id"], actor, prefill, TouchModalMeta(channel_id=channel)
-        )
+        on_home = (body.get("view") or {}).get("type") == "home"
+        meta = TouchModalMeta(channel_id=channel, from_home=on_home)
+        await open_form(client, body["trigger_id"], actor, prefill, meta)
 
     @app.action(Action.CHOOSE_CUSTOMER)
     @guarded
@@ -127,7 +126,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         logged = await log_touch(
             deps.sessions,
             actor,
-            _draft(parse_touch(choice.text), customer_id=choice.customer_id),
+            parse_touch(choice.text).draft(customer_id=choice.customer_id),
             currency=currency,
             request_key=choice.key or None,
         )
@@ -148,7 +147,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
             source_ref=f"{channel}/{message.get('ts')}" if channel else None,
             channel_id=channel,
         )
-        prefill = TouchPrefill(note=(message.get("text") or "")[:2000] or None)
+        prefill = TouchPrefill(
+            note=(message.get("text") or "")[:2000] or None,
+            occurred_at=_message_time(message.get("ts")),
+        )
         await open_form(client, shortcut["trigger_id"], actor, prefill, meta)
 
     @app.shortcut(Callback.LOG_TOUCH)
@@ -165,7 +167,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     @app.view(Callback.TOUCH_MODAL)
     @guarded
-    async def touch_submitted(ack, view, actor) -> None:
+    async def touch_submitted(ack, view, client, actor) -> None:
         meta = TouchModalMeta.model_validate_json(view.get("private_metadata") or "{}")
         form = TouchForm.from_view(view)
         logged = await log_touch(
@@ -180,3 +182,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
             response_action="update",
             view=done_view(actor.locale, "modal.touch_done", confirmation),
         )
+        if meta.from_home:
+            await publish_home(deps, client, actor)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Member, utcnow
+
+log = logging.getLogger("crmpay.members")
 
 
 @dataclass(frozen=True)
@@ -63,29 +66,44 @@ async def _find(session: AsyncSession, workspace_id: str, user_id: str) -> Membe
     )
 
 
+PROFILE_MAX_AGE = timedelta(days=1)
+
+
 async def ensure_member(
     sessions: async_sessionmaker[AsyncSession],
     workspace_id: str,
     user_id: str,
     fetch_profile: Callable[[], Awaitable[Profile]],
+    max_age: timedelta = PROFILE_MAX_AGE,
 ) -> Actor:
-    """Return the member for a Slack user, creating it from their profile on first contact."""
+    """Return the member for a Slack user, creating it from their profile on first contact.
+
+    A profile older than `max_age` is read again (name, time zone or language may have
+    changed); if Slack cannot be reached then, the stored profile serves.
+    """
     async with sessions.begin() as session:
         member = await _find(session, workspace_id, user_id)
-        if member is not None:
+        if member is not None and member.updated_at > utcnow() - max_age:
             return _actor(member)
-    profile = await fetch_profile()  # a Slack call: never inside an open transaction
+    known = member
+    try:
+        profile = await fetch_profile()  # a Slack call: never inside an open transaction
+    except Exception:
+        if known is None:
+            raise
+        log.warning("could not refresh the profile of %s/%s", workspace_id, user_id, exc_info=True)
+        return _actor(known)
     try:
         async with sessions.begin() as session:
-            member = Member(
-                workspace_id=workspace_id,
-                slack_user_id=user_id,
-                name=profile.name[:200],
-                timezone=profile.timezone,
-                locale=profile.locale,
-                is_workspace_admin=profile.is_admin,
-            )
-            session.add(member)
+            member = await _find(session, workspace_id, user_id)
+            if member is None:
+                member = Member(workspace_id=workspace_id, slack_user_id=user_id)
+                session.add(member)
+            member.name = profile.name[:200]
+            member.timezone = profile.timezone
+            member.locale = profile.locale
+            member.is_workspace_admin = profile.is_admin
+            member.updated_at = utcnow()
             await session.flush()
             return _actor(member)
     except IntegrityError:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from bot.fakeslack.driver import render_text
@@ -212,6 +215,52 @@ async def test_unknown_customer_offers_to_register_it(stack):
     view = opened.response["view"]
     name = next(b for b in view["blocks"] if b["block_id"] == "name")["element"]
     assert name["initial_value"] == "initech"
-    r = await slack.submit("U0ALICE", view["id"], {})
+    r = await slack.submit("U0ALICE", view["id"], {"name": "Initech"})
     assert r.json["response_action"] == "update"
-    assert [c.name for c in await scalars(db, select(Customer))] == ["initech"]
+    shown = render_text(r.json["view"])
+    assert "Registered *Initech*" in shown
+    assert "Logged: call with *Initech*" in shown  # the touch typed first is logged too
+    [customer] = await scalars(db, select(Customer))
+    [touch] = await scalars(db, select(Touch))
+    assert (customer.name, touch.customer_id, touch.note) == ("Initech", customer.id, "hello")
+    # Submitting twice changes nothing.
+    await slack.submit("U0ALICE", view["id"], {"name": "Initech"})
+    assert await count(db, Touch) == 1 and await count(db, Customer) == 1
+
+
+async def test_logging_from_app_home_refreshes_it(stack):
+    slack, fake = stack.slack, stack.fake
+    await slack.command("U0BOB", Command.CUSTOMER, "add Globex")
+    await slack.open_home("U0BOB")
+    await fake.wait_for("views.publish")
+    await slack.click_home("U0BOB", Action.OPEN_TOUCH_FORM)
+    [opened] = await fake.wait_for("views.open")
+    r = await slack.suggest("U0BOB", opened.response["view"]["id"], Action.CUSTOMER_PICK, "")
+    customer = r.json["options"][0]["value"]
+    await slack.submit(
+        "U0BOB",
+        opened.response["view"]["id"],
+        {"customer": customer, "kind": "meeting", "note": "kick-off"},
+    )
+    await fake.wait_for("views.publish", 2)
+    assert "kick-off" in render_text(fake.homes["U0BOB"])
+
+
+async def test_message_shortcut_dates_the_touch_when_the_message_was_posted(stack):
+    slack, fake, db = stack.slack, stack.fake, stack.db
+    await slack.command("U0ALICE", Command.CUSTOMER, "add Acme")
+    [acme] = await scalars(db, select(Customer))
+    await slack.message_shortcut(
+        "U0ALICE", Callback.LOG_FROM_MESSAGE, "hello", ts=f"{time.time() - 7200:.6f}"
+    )
+    [opened] = await fake.wait_for("views.open")
+    view = opened.response["view"]
+    when = next(b for b in view["blocks"] if b["block_id"] == "when")["element"]
+    assert abs(when["initial_date_time"] - (time.time() - 7200)) < 5
+    await slack.submit("U0ALICE", view["id"], {"customer": str(acme.id), "kind": "message"})
+    [touch] = await scalars(db, select(Touch))
+    assert (
+        timedelta(hours=1, minutes=59)
+        < touch.logged_at - touch.occurred_at
+        < timedelta(hours=2, minutes=1)
+    )

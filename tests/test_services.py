@@ -14,7 +14,7 @@ from storage.customers import CustomerDraft, register_customer
 from storage.errors import DuplicateCustomer, NotFound
 from storage.followups import complete, open_followups, snooze
 from storage.members import Actor, Profile, ensure_member
-from storage.models import Customer, Followup, Touch
+from storage.models import Customer, Followup, Member, Touch
 from storage.touches import TouchDraft, log_touch
 from tests.helpers import all_rows, count, days, scalars
 
@@ -245,3 +245,49 @@ async def test_follow_up_dates_use_the_members_own_calendar(db):
         now=now,
     )
     assert logged.touch.next_followup_on.isoformat() == "2026-03-10"
+
+
+async def test_a_stale_profile_is_read_again_and_a_slack_outage_keeps_the_old_one(db):
+    profiles = [
+        Profile(name="Ann", timezone="Asia/Shanghai", locale="en"),
+        Profile(name="Ann Li", timezone="Europe/Berlin", locale="zh"),
+    ]
+
+    async def fetch() -> Profile:
+        return profiles.pop(0)
+
+    first = await ensure_member(db.sessions, "T1", "U1", fetch)
+    assert first.locale == "en"
+    async with db.sessions.begin() as s:
+        member = await s.get(Member, first.member_id)
+        member.updated_at = member.updated_at - timedelta(days=2)
+    refreshed = await ensure_member(db.sessions, "T1", "U1", fetch)
+    assert (refreshed.name, refreshed.timezone, refreshed.locale) == (
+        "Ann Li",
+        "Europe/Berlin",
+        "zh",
+    )
+    assert refreshed.member_id == first.member_id
+
+    async def down() -> Profile:
+        raise ConnectionError("slack unreachable")
+
+    async with db.sessions.begin() as s:
+        member = await s.get(Member, first.member_id)
+        member.updated_at = member.updated_at - timedelta(days=2)
+    assert (await ensure_member(db.sessions, "T1", "U1", down)).locale == "zh"
+    with pytest.raises(ConnectionError):
+        await ensure_member(db.sessions, "T1", "U2", down)
+
+
+async def test_the_same_request_key_twice_at_once_writes_one_touch(db):
+    ann = await _member(db, "U1")
+    c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Acme"), phone_region="CN")
+    draft = TouchDraft(kind="order", customer_id=c.id, amount="100", next_followup=days(1))
+    a, b = await asyncio.gather(
+        log_touch(db.sessions, ann, draft, currency="CNY", request_key="T1:view:V1"),
+        log_touch(db.sessions, ann, draft, currency="CNY", request_key="T1:view:V1"),
+    )
+    assert a.touch.id == b.touch.id
+    assert sorted([a.created, b.created]) == [False, True]
+    assert await count(db, Touch) == 1 and await count(db, Followup) == 1

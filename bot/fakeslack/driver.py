@@ -305,9 +305,10 @@ class SlackDriver:
         text: str,
         channel: str = "C0GENERAL",
         author: str = "U0CUSTOMER",
+        ts: str | None = None,
     ) -> Reply:
-        """Pick a message shortcut from a message's menu."""
-        ts = f"{time.time():.6f}"
+        """Pick a message shortcut from a message's menu (on a message posted at `ts`)."""
+        ts = ts or f"{time.time():.6f}"
         return await self._interactive(
             {
                 "type": "message_action",

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from handlers.ids import Action
-from handlers.meta import ChooseCustomerValue, SnoozeValue
+from handlers.meta import ChooseCustomerValue, RegisterValue, SnoozeValue
 from handlers.ui import kit
 from storage.customers import CustomerView
 from storage.fields import format_phone
@@ -87,14 +87,7 @@ def customer_list(locale: str, query: str, customers: list[CustomerView]) -> dic
             text,
             [
                 kit.section(text),
-                kit.actions(
-                    kit.button(
-                        t(locale, "button.register_named", name=query),
-                        Action.OPEN_CUSTOMER_FORM,
-                        query[:200],
-                        style="primary",
-                    )
-                ),
+                kit.actions(register_button(locale, RegisterValue(name=query[:120]))),
             ],
         )
     text = t(locale, "customer.matches", query=escape(query))
@@ -119,21 +112,24 @@ def choose_customer(
     return kit.message(prompt, blocks)
 
 
-def offer_register(locale: str, query: str) -> dict[str, Any]:
-    """No customer matched a `/touch`: offer to register one by that name."""
-    text = t(locale, "error.customer_not_found", query=escape(query))
+def register_button(locale: str, value: RegisterValue) -> dict[str, Any]:
+    return kit.button(
+        t(locale, "button.register_named", name=value.name),
+        Action.OPEN_CUSTOMER_FORM,
+        value.dump(),
+        style="primary",
+    )
+
+
+def offer_register(locale: str, query: str, text: str, key: str | None) -> dict[str, Any]:
+    """No customer matched a `/touch`: offer to register one and then log the touch."""
+    message = t(locale, "error.customer_not_found", query=escape(query))
+    value = RegisterValue(name=query[:120], touch_text=text[:1500], touch_key=key)
     return kit.message(
-        text,
+        message,
         [
-            kit.section(f"{text} {t(locale, 'customer.not_found_offer')}"),
-            kit.actions(
-                kit.button(
-                    t(locale, "button.register_named", name=query),
-                    Action.OPEN_CUSTOMER_FORM,
-                    query[:200],
-                    style="primary",
-                )
-            ),
+            kit.section(f"{message} {t(locale, 'customer.not_found_offer')}"),
+            kit.actions(register_button(locale, value)),
         ],
     )
 

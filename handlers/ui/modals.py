@@ -33,6 +33,7 @@ class TouchPrefill:
     amount: str | None = None
     rating: str | None = None
     next_followup: date | None = None
+    occurred_at: datetime | None = None
 
 
 def customer_option(c: CustomerView) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def touch_modal(
             {
                 "type": "datetimepicker",
                 "action_id": Action.INPUT,
-                "initial_date_time": int(now.timestamp()),
+                "initial_date_time": int((prefill.occurred_at or now).timestamp()),
             },
         ),
         kit.input_block(
