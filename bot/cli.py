@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 import sys
 
 import click
@@ -62,15 +63,17 @@ async def _serve(settings, socket: bool) -> None:
         settings.port,
         "Socket Mode" if socket else "HTTP mode, POST /slack/events",
     )
+    handler = None
     try:
         if socket:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            await handler.start_async()
-        else:
-            await asyncio.Event().wait()
+            await handler.connect_async()
+        await _until_stopped()
     finally:
+        if handler is not None:
+            await handler.close_async()
         await runner.cleanup()
         await db.dispose()
 
@@ -91,6 +94,20 @@ def demo(port: int | None, keep_serving: bool) -> None:
     settings = _settings(**overrides)
     _upgrade(settings.database_url)
     asyncio.run(run_demo(settings, click.echo, keep_serving))
+
+
+async def _until_stopped() -> None:
+    """Wait for SIGTERM or SIGINT, so that shutdown closes connections cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    logging.getLogger("crmpay").info("shutting down")
 
 
 @main.group()

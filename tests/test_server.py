@@ -128,7 +128,9 @@ def test_db_upgrade_then_serve_answers_healthz(tmp_path):
                 time.sleep(0.2)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        out, _ = proc.communicate(timeout=10)
+    assert proc.returncode == 0, out  # SIGTERM shuts down cleanly
+    assert "shutting down" in out
 
 
 def test_demo_walks_through_a_reps_morning_twice_on_one_database(tmp_path):

@@ -70,7 +70,11 @@ def find_element(blocks: list[dict[str, Any]], action_id: str, index: int = 0) -
 class SlackDriver:
     """Plays Slack's side of the conversation with the bot."""
 
-    def __init__(self, app_url: str, signing_secret: str, fake: FakeSlack) -> None:
+    def __init__(
+        self, app_url: str, signing_secret: str, fake: FakeSlack, *, socket_mode: bool = False
+    ) -> None:
+        """Send to `app_url` over HTTP, or through the fake's Socket Mode connection."""
+        self.socket_mode = socket_mode
         self.app_url = app_url
         self.signing_secret = signing_secret
         self.fake = fake
@@ -109,11 +113,21 @@ class SlackDriver:
         async with self._http.post(self.app_url, data=body.encode(), headers=all_headers) as r:
             return Reply(r.status, await r.text())
 
+    async def _over_socket(self, kind: str, payload: dict[str, Any]) -> Reply:
+        answer = await self.fake.socket_send(kind, payload)
+        return Reply(200, json.dumps(answer) if answer else "")
+
     async def _form(self, fields: dict[str, Any], **kw: Any) -> Reply:
+        if self.socket_mode:
+            return await self._over_socket("slash_commands", fields)
         return await self.send(urlencode(fields), "application/x-www-form-urlencoded", **kw)
 
     async def _interactive(self, payload: dict[str, Any], **kw: Any) -> Reply:
-        return await self._form({"payload": json.dumps(payload)}, **kw)
+        if self.socket_mode:
+            return await self._over_socket("interactive", payload)
+        return await self.send(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **kw
+        )
 
     def _check(self, where: str, problems: list[str]) -> None:
         for p in problems:
@@ -342,23 +356,23 @@ class SlackDriver:
         self, event: dict[str, Any], *, retry: int | None = None, event_id: str | None = None
     ) -> Reply:
         """Deliver an Events API event (a retry carries X-Slack-Retry-Num)."""
-        body = json.dumps(
-            {
-                "token": "legacy",
-                "team_id": self.fake.team_id,
-                "api_app_id": "A0CRMPAY",
-                "event": {"event_ts": f"{time.time():.6f}", **event},
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{time.time_ns()}",
-                "event_time": int(time.time()),
-            }
-        )
+        body = {
+            "token": "legacy",
+            "team_id": self.fake.team_id,
+            "api_app_id": "A0CRMPAY",
+            "event": {"event_ts": f"{time.time():.6f}", **event},
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{time.time_ns()}",
+            "event_time": int(time.time()),
+        }
         headers = (
             {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             if retry
             else None
         )
-        return await self.send(body, "application/json", headers=headers)
+        if self.socket_mode:
+            return await self._over_socket("events_api", body)
+        return await self.send(json.dumps(body), "application/json", headers=headers)
 
     async def open_home(self, user: str) -> Reply:
         return await self.event(

@@ -19,6 +19,7 @@ TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid, as on Slack
 # Web API methods the fake knows, and the bot scope each needs (None: no scope).
 METHOD_SCOPES: dict[str, str | None] = {
     "auth.test": None,
+    "apps.connections.open": None,  # takes the app-level token, not the bot token
     "users.info": "users:read",
     "views.open": None,
     "views.update": None,
@@ -62,6 +63,7 @@ class FakeSlack:
     """The Web API and response URLs, on loopback; start() returns the API base URL."""
 
     token: str = "xoxb-fake-token"
+    app_token: str = "xapp-fake-token"
     scopes: set[str] = field(default_factory=lambda: set(METHOD_SCOPES.values()) - {None})
     team_id: str = "T0TEAM"
     calls: list[Call] = field(default_factory=list)
@@ -79,6 +81,8 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._changed = asyncio.Event()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_replies: dict[str, asyncio.Future] = {}
 
     # -- setup -------------------------------------------------------------------------
 
@@ -88,6 +92,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{url_id}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -195,7 +200,7 @@ class FakeSlack:
     def _answer(self, method: str, token: str, args: dict[str, Any]) -> dict[str, Any]:
         if method not in METHOD_SCOPES:
             return {"ok": False, "error": "unknown_method"}
-        if token != self.token:
+        if token != (self.app_token if method == "apps.connections.open" else self.token):
             return {"ok": False, "error": "invalid_auth"}
         scope = METHOD_SCOPES[method]
         if scope and scope not in self.scopes:
@@ -215,7 +220,48 @@ class FakeSlack:
         self._notify()
         return web.Response(text="ok")
 
+    # -- Socket Mode -------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json(
+            {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0CRMPAY"}}
+        )
+        self._sockets.append(ws)
+        self._notify()
+        try:
+            async for msg in ws:
+                reply = json.loads(msg.data)
+                future = self._socket_replies.pop(reply.get("envelope_id", ""), None)
+                if future and not future.done():
+                    future.set_result(reply.get("payload"))
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+    async def socket_send(self, kind: str, payload: dict[str, Any], timeout: float = 5.0):
+        """Deliver a Socket Mode envelope; return the payload the app acknowledged with."""
+        await self._wait(lambda: self._sockets, 1, timeout, "a Socket Mode connection")
+        envelope_id = f"E{next(self._ids)}"
+        future = asyncio.get_running_loop().create_future()
+        self._socket_replies[envelope_id] = future
+        await self._sockets[-1].send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return await asyncio.wait_for(future, timeout)
+
     # -- methods -----------------------------------------------------------------------
+
+    def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.base_url.replace("http://", "ws://") + "socket"}
 
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {
