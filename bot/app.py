@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -19,6 +20,8 @@ from storage.members import Profile, ensure_member
 log = logging.getLogger("crmpay.app")
 
 SURFACES = (customers, touches, followups, home, help)
+# users.info runs before the ack on a first contact; Slack waits 3 s for the ack in all.
+PROFILE_TIMEOUT = 1.5
 
 
 def _zone(name: str | None, default: str) -> str:
@@ -62,7 +65,14 @@ def build_app(settings: Settings, db: Database) -> AsyncApp:
                     db.sessions,
                     team_id,
                     user_id,
-                    lambda: fetch_profile(client, user_id, settings),
+                    lambda: asyncio.wait_for(
+                        fetch_profile(client, user_id, settings), PROFILE_TIMEOUT
+                    ),
+                    fallback=Profile(
+                        name=user_id,
+                        timezone=settings.default_timezone,
+                        locale=settings.default_locale,
+                    ),
                 )
             except Exception as exc:
                 log.warning("could not resolve member %s/%s: %r", team_id, user_id, exc)

@@ -14,9 +14,11 @@ from aiohttp import web
 from bot.settings import SettingsError, load_settings
 
 
-def _settings(**overrides):
+def _settings(cls=None, **overrides):
+    from bot.settings import Settings
+
     try:
-        return load_settings(**overrides)
+        return load_settings(cls or Settings, **overrides)
     except SettingsError as e:
         click.echo(f"crmpay: error: {e}", err=True)
         sys.exit(2)
@@ -118,12 +120,10 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
-    import os
-
-    from bot.settings import DEFAULT_SQLITE_URL
+    from bot.settings import DatabaseSettings
 
     # Migrations need only the database, not the Slack tokens.
-    _upgrade(os.environ.get("DATABASE_URL", DEFAULT_SQLITE_URL))
+    _upgrade(_settings(DatabaseSettings).database_url)
 
 
 def _upgrade(url: str) -> None:

@@ -69,6 +69,8 @@ EN: dict[str, str] = {
     # Field errors
     "field.required": "{label} is required.",
     "field.too_long": "{label} is {length} characters long; keep it to {max}.",
+    "field.too_long_expanded": "{label} uses symbols that stand for several letters each and "
+    "comes out too long to compare; spell it with fewer of them.",
     "field.phone_invalid": "{label}: “{value}” is not a phone number. Type it with its area or "
     "country code, e.g. +86 138 0013 8000 or 13800138000.",
     "field.kind_required": "Say what kind of touch it was: {kinds}.",
@@ -98,6 +100,8 @@ EN: dict[str, str] = {
     "error.duplicate_customer": "*{name}* is already registered{phone_note}, and belongs to "
     "<@{owner}>. Customers belong to whoever registers them first.",
     "error.duplicate_phone_note": " with phone {phone}",
+    "error.duplicate_own": "You already registered *{name}*{phone_note}.",
+    "error.already_logged": "You already logged this message as a touch with *{customer}*.",
     "error.customer_not_found": "No customer starts with “{query}”.",
     "error.customer_ambiguous": "Several of your customers start with “{query}”. Which one did "
     "you mean?",
@@ -118,6 +122,8 @@ EN: dict[str, str] = {
     "customer.registered": "Registered *{name}*. You own this customer.",
     "customer.already": "This customer was already registered by you.",
     "customer.touch_not_logged": "The touch you typed was not logged:",
+    "customer.more_matches": "…and {n} more. Type more of the name, or pick the customer in "
+    "the form.",
     "customer.matches": "Customers starting with “{query}”:",
     "customer.none": "No customer starts with “{query}”.",
     "customer.owner": "owner <@{owner}>",
@@ -142,7 +148,8 @@ EN: dict[str, str] = {
     # Usage and help
     "usage.touch": "`/touch <customer> <kind> [amount] [note] [next:YYYY-MM-DD]`, e.g. "
     "`/touch acme call discussed renewal next:2026-12-01` or "
-    "`/touch acme order 12000 annual renewal signed`. `/touch` alone opens the form.",
+    "`/touch acme order 12000 annual renewal signed`. Quote a name that holds a kind word: "
+    '`/touch "call center inc" call`. `/touch` alone opens the form.',
     "usage.customer": "`/customer add <name>, <company>, <phone>` to register, "
     "`/customer find <name>` to look up, `/customer` alone opens the form.",
     "help.text": "*CRM Pay* — log your customer work, see it count.\n"
@@ -205,6 +212,8 @@ ZH: dict[str, str] = {
     "button.this_one": "就是这个",
     "field.required": "请填写{label}。",
     "field.too_long": "{label}共 {length} 个字符，请控制在 {max} 个以内。",
+    "field.too_long_expanded": "{label}中的某些符号相当于多个字母，展开后过长，无法比对；"
+    "请减少这类符号。",
     "field.phone_invalid": "{label}：“{value}”不是有效的电话号码。请带上区号或国家代码，例如 "
     "+86 138 0013 8000 或 13800138000。",
     "field.kind_required": "请说明接触类型：{kinds}。",
@@ -229,6 +238,8 @@ ZH: dict[str, str] = {
     "error.duplicate_customer": "*{name}*已经登记{phone_note}，归属于 <@{owner}>。"
     "客户归首先登记的人所有。",
     "error.duplicate_phone_note": "（电话 {phone}）",
+    "error.duplicate_own": "你已经登记过*{name}*{phone_note}。",
+    "error.already_logged": "这条消息你已经记录过了（客户*{customer}*）。",
     "error.customer_not_found": "没有以“{query}”开头的客户。",
     "error.customer_ambiguous": "你有多位客户以“{query}”开头，是哪一位？",
     "error.not_owner": "*{name}*归属于 <@{owner}>。你只能为自己的客户记录接触。",
@@ -245,6 +256,7 @@ ZH: dict[str, str] = {
     "customer.registered": "已登记*{name}*，该客户归你所有。",
     "customer.already": "你已经登记过这位客户。",
     "customer.touch_not_logged": "你输入的这次接触未能记录：",
+    "customer.more_matches": "……还有 {n} 位。请多输入几个字，或在表单中选择客户。",
     "customer.matches": "以“{query}”开头的客户：",
     "customer.none": "没有以“{query}”开头的客户。",
     "customer.owner": "归属 <@{owner}>",
@@ -266,7 +278,7 @@ ZH: dict[str, str] = {
     "home.no_touches": "还没有记录。用 /touch 或上方按钮记录一次吧。",
     "usage.touch": "`/touch <客户> <类型> [金额] [备注] [next:YYYY-MM-DD]`，例如 "
     "`/touch acme call 讨论续约 next:2026-12-01` 或 `/touch acme order 12000 年度续约已签`。"
-    "单独输入 `/touch` 打开表单。",
+    '名称中含有类型词时请加引号：`/touch "call center inc" call`。单独输入 `/touch` 打开表单。',
     "usage.customer": "`/customer add <名称>, <公司>, <电话>` 登记，`/customer find <名称>` 查找，"
     "单独输入 `/customer` 打开表单。",
     "help.text": "*CRM Pay* — 记录客户工作，让它计入绩效。\n"

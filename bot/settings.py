@@ -3,29 +3,49 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
+
+from storage.db import async_url
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///crmpay.db"
+
+
+S = TypeVar("S", bound=BaseSettings)
 
 
 class SettingsError(Exception):
     """A setting is missing or invalid; the message is one line naming the variable."""
 
 
-class Settings(BaseSettings):
-    """Everything the bot reads from its environment."""
+class DatabaseSettings(BaseSettings):
+    """Where the data lives; all that `crmpay db upgrade` needs."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_SQLITE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, v: str) -> str:
+        try:
+            return async_url(v)
+        except ArgumentError as e:
+            raise ValueError(f"not a database URL: {e}") from None
+
+
+class Settings(DatabaseSettings):
+    """Everything the bot reads from its environment."""
 
     slack_bot_token: SecretStr
     slack_signing_secret: SecretStr
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    database_url: str = DEFAULT_SQLITE_URL
     host: str = "127.0.0.1"
     port: int = Field(default=3000, ge=1, le=65535)
     default_timezone: str = "Asia/Shanghai"
@@ -63,10 +83,10 @@ class Settings(BaseSettings):
         return normalise_locale(v)
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
     """Build settings, turning a validation failure into a one-line error naming the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return cls(**overrides)  # type: ignore[arg-type]
     except ValidationError as e:
         err = e.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"

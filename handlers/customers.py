@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+
 from slack_bolt.async_app import AsyncApp
 
 from bot.i18n import t
@@ -11,33 +14,46 @@ from handlers.ids import Action, Callback, Command
 from handlers.meta import CustomerModalMeta, RegisterValue
 from handlers.quick import parse_customer, parse_touch
 from handlers.ui import kit
-from handlers.ui.errors import error_message, error_text
+from handlers.ui.errors import error_message, error_text, unexpected_text
 from handlers.ui.messages import customer_list, customer_registered, touch_logged
 from handlers.ui.modals import customer_modal, done_view
 from storage.customers import find_customers, register_customer
 from storage.errors import DomainError, FieldError, FieldErrors
 from storage.members import Actor
+from storage.pending import parked_text
 from storage.touches import log_touch
 
+log = logging.getLogger("crmpay.handlers")
 
-async def _log_pending_touch(
-    deps: Deps, actor: Actor, customer_id: int, meta: CustomerModalMeta, confirmation: dict
+
+async def _log_parked_touch(
+    deps: Deps, actor: Actor, customer_id: int, key: str, confirmation: dict
 ) -> dict:
-    """Log the `/touch` that offered this registration, on the new customer."""
+    """Log the `/touch` that offered this registration, on the new customer.
+
+    The customer is saved either way; the reply says plainly if the touch was not.
+    """
     locale = actor.locale
     try:
+        text = await parked_text(deps.sessions, actor, key)
         logged = await log_touch(
             deps.sessions,
             actor,
-            parse_touch(meta.touch_text or "").draft(customer_id=customer_id),
+            parse_touch(text).draft(customer_id=customer_id),
             currency=deps.settings.currency,
-            request_key=meta.touch_key,
+            request_key=key,
         )
     except DomainError as e:
-        text = f"{t(locale, 'customer.touch_not_logged')} {error_text(locale, e)}"
-        return kit.message(confirmation["text"], [*confirmation["blocks"], kit.section(text)])
-    touch = touch_logged(locale, actor.timezone, logged)
-    return kit.message(confirmation["text"], [*confirmation["blocks"], *touch["blocks"]])
+        problem = error_text(locale, e)
+    except Exception:
+        ref = secrets.token_hex(4)
+        log.exception("could not log the parked touch ref=%s", ref)
+        problem = unexpected_text(locale, ref)
+    else:
+        touch = touch_logged(locale, actor.timezone, logged)
+        return kit.message(confirmation["text"], [*confirmation["blocks"], *touch["blocks"]])
+    text = f"{t(locale, 'customer.touch_not_logged')} {problem}"
+    return kit.message(confirmation["text"], [*confirmation["blocks"], kit.section(text)])
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -101,7 +117,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
         value = RegisterValue.model_validate_json(action.get("value") or "{}")
         meta = CustomerModalMeta(
             channel_id=(body.get("channel") or {}).get("id"),
-            touch_text=value.touch_text,
             touch_key=value.touch_key,
         )
         await client.views_open(
@@ -122,8 +137,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
         )
         confirmation = customer_registered(actor.locale, customer, created)
         meta = CustomerModalMeta.model_validate_json(view.get("private_metadata") or "{}")
-        if meta.touch_text:
-            confirmation = await _log_pending_touch(deps, actor, customer.id, meta, confirmation)
+        if meta.touch_key:
+            confirmation = await _log_parked_touch(
+                deps, actor, customer.id, meta.touch_key, confirmation
+            )
         await ack(
             response_action="update",
             view=done_view(actor.locale, "modal.customer_done", confirmation),

@@ -27,10 +27,10 @@ class TouchModalMeta(_Compact):
 
 
 class RegisterValue(_Compact):
-    """A "Register it" button: the name typed and, if it came from `/touch`, that command."""
+    """A "Register it" button: the name typed and, if it came from `/touch`, the key under
+    which that command is parked."""
 
     name: str = ""
-    touch_text: str | None = None
     touch_key: str | None = None
 
 
@@ -38,16 +38,15 @@ class CustomerModalMeta(_Compact):
     """What the customer modal remembers between open and submit."""
 
     channel_id: str | None = None
-    touch_text: str | None = None  # a `/touch` to log once the customer exists
-    touch_key: str | None = None
+    touch_key: str | None = None  # a parked `/touch` to log once the customer exists
 
 
 class ChooseCustomerValue(_Compact):
-    """A button resolving an ambiguous `/touch`: the customer and the original command."""
+    """A button resolving an ambiguous `/touch`: the customer, and the key under which the
+    command is parked (also its request key, so a double click logs once)."""
 
     customer_id: int
-    text: str
-    key: str  # the original command's request key, so a double click logs once
+    key: str
 
 
 class SnoozeValue(_Compact):

@@ -10,7 +10,6 @@ from storage.fields import clean_text, is_kind_word, looks_like_phone
 from storage.touches import TouchDraft
 from storage.vocab import TouchKind, TouchSource
 
-_AMOUNT_WORD = re.compile(r"^[¥￥$€£]?-?[\d,，.]+(k|w|万)?$", re.IGNORECASE)
 _RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
 
 
@@ -39,10 +38,12 @@ class TouchText:
         )
 
 
-def parse_touch(text: str) -> TouchText:
-    """Split `<customer> <kind> [amount] [note] [next:DATE] [csat:N|nps:N]`.
+def touch_readings(text: str) -> list[TouchText]:
+    """Every way to split `<customer> <kind> [amount] [note] [next:DATE] [csat:N|nps:N]`.
 
-    The customer is every word before the first kind word, or a quoted name.
+    The customer is the words before a kind word (or a quoted name). A name that itself
+    holds a kind word ("Acme Order Systems order 500") gives one reading per kind word,
+    shortest customer first; the caller picks the one that names a customer.
     """
     text = text.strip()
     next_followup = rating = None
@@ -58,31 +59,28 @@ def parse_touch(text: str) -> TouchText:
             rating = word
         else:
             words.append(word)
+
+    def reading(customer: str, kind: str | None, rest: list[str]) -> TouchText:
+        amount = None
+        if kind and _is_order(kind) and rest:
+            # Whatever follows "order" is its amount; a non-number is reported as such.
+            amount = rest.pop(0)
+        return TouchText(clean_text(customer), kind, amount, rating, " ".join(rest), next_followup)
+
     if quoted is not None:
-        kind_at = 0 if words and is_kind_word(words[0]) else -1
-        customer = quoted
-    else:
-        kind_at = next((i for i, w in enumerate(words) if i > 0 and is_kind_word(w)), -1)
-        customer = " ".join(words[:kind_at]) if kind_at > 0 else (words[0] if words else "")
-    if kind_at >= 0:
-        kind: str | None = words[kind_at]
-        rest = words[kind_at + 1 :]
-    else:
-        # No kind word: the word after the customer is taken as the (bad) kind, for the message.
-        start = 0 if quoted is not None else 1
-        kind = words[start] if len(words) > start else None
-        rest = words[start + 1 :]
-    amount = None
-    if kind and is_kind_word(kind) and _is_order(kind) and rest and _AMOUNT_WORD.match(rest[0]):
-        amount = rest.pop(0)
-    return TouchText(
-        customer_query=clean_text(customer),
-        kind=kind,
-        amount=amount,
-        rating=rating,
-        note=" ".join(rest),
-        next_followup=next_followup,
-    )
+        return [reading(quoted, words[0] if words else None, words[1:])]
+    positions = [i for i, w in enumerate(words) if i > 0 and is_kind_word(w)]
+    if positions:
+        return [reading(" ".join(words[:i]), words[i], words[i + 1 :]) for i in positions]
+    if words and is_kind_word(words[0]):
+        return [reading("", words[0], words[1:])]  # the customer is missing
+    # No kind word: the word after the customer is taken as the (bad) kind, for the message.
+    return [reading(words[0] if words else "", words[1] if len(words) > 1 else None, words[2:])]
+
+
+def parse_touch(text: str) -> TouchText:
+    """The first reading of a `/touch` line (see `touch_readings`)."""
+    return touch_readings(text)[0]
 
 
 def _is_order(word: str) -> bool:
@@ -124,3 +122,20 @@ def _draft(text: str) -> CustomerDraft:
         phone=phone,
         occupation=", ".join(others[2:]) or None,
     )
+
+
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def slack_to_plain(text: str) -> str:
+    """Turn a message's Slack markup into plain text: `<@U1>` → `@U1`, `<url|label>` →
+    `label (url)`, `<#C1|sales>` → `#sales`, and `&lt;` `&gt;` `&amp;` back into characters."""
+
+    def link(m: re.Match[str]) -> str:
+        target, label = m.group(1), m.group(2)
+        if target.startswith(("@", "#", "!")):
+            return f"{target[0]}{label}" if label else target
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _LINK.sub(link, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -12,7 +12,7 @@ from handlers.forms import TouchForm
 from handlers.home import publish_home
 from handlers.ids import Action, Callback, Command
 from handlers.meta import ChooseCustomerValue, TouchModalMeta
-from handlers.quick import parse_touch
+from handlers.quick import TouchText, parse_touch, slack_to_plain, touch_readings
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text
 from handlers.ui.messages import choose_customer, offer_register, touch_logged
@@ -22,8 +22,18 @@ from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError
 from storage.fields import is_kind_word, touch_kind
 from storage.members import Actor
 from storage.models import utcnow
+from storage.pending import park, parked_text
 from storage.touches import log_touch
 from storage.vocab import TouchSource
+
+
+async def _reading(deps: Deps, actor: Actor, text: str) -> TouchText:
+    """Pick how to read a `/touch` line: the longest customer part that names a customer."""
+    readings = touch_readings(text)
+    for reading in reversed(readings[1:]):
+        if await my_customers(deps.sessions, actor, reading.customer_query, limit=1):
+            return reading
+    return readings[0]
 
 
 async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
@@ -85,18 +95,22 @@ def register(app: AsyncApp, deps: Deps) -> None:
             meta = TouchModalMeta(channel_id=command.get("channel_id"))
             await open_form(client, command["trigger_id"], actor, TouchPrefill(), meta)
             return
-        parsed = parse_touch(text)
-        key = request_key(actor, "cmd", command.get("trigger_id"))
+        parsed = await _reading(deps, actor, text)
+        key = request_key(actor, "cmd", command.get("trigger_id")) or ""
         try:
             logged = await log_touch(
                 deps.sessions, actor, parsed.draft(), currency=currency, request_key=key
             )
         except AmbiguousCustomer as e:
-            reply = choose_customer(locale, parsed.customer_query, e.candidates, text, key or "")
+            await park(deps.sessions, actor, key, text)
+            reply = choose_customer(
+                locale, parsed.customer_query, e.candidates, e.total, key, text[:1900]
+            )
             await ack(response_type="ephemeral", **reply)
             return
         except CustomerNotFound:
-            reply = offer_register(locale, parsed.customer_query, text, key)
+            await park(deps.sessions, actor, key, text)
+            reply = offer_register(locale, parsed.customer_query, key)
             await ack(response_type="ephemeral", **reply)
             return
         except DomainError as e:
@@ -123,12 +137,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def choose(ack, action, respond, actor) -> None:
         await ack()
         choice = ChooseCustomerValue.model_validate_json(action["value"])
+        text = await parked_text(deps.sessions, actor, choice.key)
         logged = await log_touch(
             deps.sessions,
             actor,
-            parse_touch(choice.text).draft(customer_id=choice.customer_id),
+            parse_touch(text).draft(customer_id=choice.customer_id),
             currency=currency,
-            request_key=choice.key or None,
+            request_key=choice.key,
         )
         await respond(
             replace_original=True,
@@ -148,7 +163,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             channel_id=channel,
         )
         prefill = TouchPrefill(
-            note=(message.get("text") or "")[:2000] or None,
+            note=slack_to_plain(message.get("text") or "")[:2000] or None,
             occurred_at=_message_time(message.get("ts")),
         )
         await open_form(client, shortcut["trigger_id"], actor, prefill, meta)

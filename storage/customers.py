@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -20,7 +20,7 @@ from storage.errors import (
 )
 from storage.members import Actor
 from storage.models import Customer
-from storage.vocab import MAX_COMPANY, MAX_NAME, MAX_OCCUPATION, CustomerStatus
+from storage.vocab import MAX_COMPANY, MAX_KEY, MAX_NAME, MAX_OCCUPATION, CustomerStatus
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,9 @@ def validate(draft: CustomerDraft, phone_region: str) -> ValidCustomer:
     occupation = attempt(fields.bounded_text, "occupation", draft.occupation, MAX_OCCUPATION)
     segment = attempt(fields.segment, draft.segment)
     status = attempt(fields.customer_status, draft.status)
+    for field, value in (("name", name), ("company", company)):
+        if value and len(fields.match_key(value)) > MAX_KEY:
+            attempt.add("field.too_long_expanded", field)
     attempt.raise_any()
     return ValidCustomer(name, company or "", phone, occupation or None, segment, status)
 
@@ -112,9 +115,10 @@ async def _by_request(session: AsyncSession, request_key: str) -> Customer | Non
     return await session.scalar(_with_owner().where(Customer.request_key == request_key))
 
 
-def _duplicate(existing: Customer, c: ValidCustomer) -> DuplicateCustomer:
+def _duplicate(existing: Customer, c: ValidCustomer, actor: Actor) -> DuplicateCustomer:
     by = "phone" if c.phone and existing.phone == c.phone else "name"
     return DuplicateCustomer(
+        "error.duplicate_own" if existing.owner_id == actor.member_id else None,
         field=by,
         name=existing.name,
         owner=existing.owner.slack_user_id,
@@ -140,7 +144,7 @@ async def register_customer(
             if request_key and (done := await _by_request(session, request_key)):
                 return view(done), False
             if existing := await _conflict(session, actor.workspace_id, valid):
-                raise _duplicate(existing, valid)
+                raise _duplicate(existing, valid, actor)
             customer = Customer(
                 workspace_id=actor.workspace_id,
                 owner_id=actor.member_id,
@@ -164,8 +168,11 @@ async def register_customer(
             if request_key and (done := await _by_request(session, request_key)):
                 return view(done), False
             if existing := await _conflict(session, actor.workspace_id, valid):
-                raise _duplicate(existing, valid) from None
+                raise _duplicate(existing, valid, actor) from None
         raise
+
+
+CANDIDATES_SHOWN = 5  # customers offered when a prefix is ambiguous
 
 
 def _prefix(query: str) -> str:
@@ -215,22 +222,25 @@ async def resolve_own(session: AsyncSession, actor: Actor, query: str) -> Custom
     query = fields.clean_text(query)
     if not query:
         raise FieldError("field.customer_required", field="customer")
-    mine = list(
+    key = fields.match_key(query)
+    own = _matching(actor.workspace_id, query).where(Customer.owner_id == actor.member_id)
+    exact = list(
         await session.scalars(
-            _matching(actor.workspace_id, query)
-            .where(Customer.owner_id == actor.member_id)
-            .order_by(Customer.name_key, Customer.id)
-            .limit(6)
+            own.where(or_(Customer.name_key == key, Customer.company_key == key)).limit(2)
         )
     )
-    key = fields.match_key(query)
-    exact = [c for c in mine if key in (c.name_key, c.company_key)]
     if len(exact) == 1:
         return exact[0]
+    mine = list(
+        await session.scalars(
+            own.order_by(Customer.name_key, Customer.id).limit(CANDIDATES_SHOWN + 1)
+        )
+    )
     if len(mine) == 1:
         return mine[0]
     if mine:
-        raise AmbiguousCustomer(query, [view(c) for c in mine])
+        total = await session.scalar(select(func.count()).select_from(own.subquery()))
+        raise AmbiguousCustomer(query, [view(c) for c in mine[:CANDIDATES_SHOWN]], total or 0)
     other = await session.scalar(_matching(actor.workspace_id, query).limit(1))
     if other is not None:
         raise NotOwner(name=other.name, owner=other.owner.slack_user_id)

@@ -12,6 +12,19 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
+def async_url(url: str) -> str:
+    """Return `url` with its async driver: `postgresql://` → asyncpg, `sqlite://` → aiosqlite."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif backend == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    else:
+        raise ValueError(f"{backend!r} is not supported; use postgresql://… or sqlite:///…")
+    return parsed.render_as_string(hide_password=False)
+
+
 def is_sqlite(url: str) -> bool:
     """Tell whether a database URL names SQLite."""
     return make_url(url).get_backend_name() == "sqlite"

@@ -48,8 +48,9 @@ class AmbiguousCustomer(DomainError):
 
     code = "error.customer_ambiguous"
 
-    def __init__(self, query: str, candidates: list[Any]):
+    def __init__(self, query: str, candidates: list[Any], total: int = 0):
         self.candidates = candidates
+        self.total = max(total, len(candidates))
         super().__init__(query=query)
 
 
@@ -57,6 +58,12 @@ class NotOwner(DomainError):
     """The customer belongs to another rep."""
 
     code = "error.not_owner"
+
+
+class AlreadyLogged(DomainError):
+    """This Slack message has already been logged as a touch by the same rep."""
+
+    code = "error.already_logged"
 
 
 class NotFound(DomainError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -67,6 +67,7 @@ async def _find(session: AsyncSession, workspace_id: str, user_id: str) -> Membe
 
 
 PROFILE_MAX_AGE = timedelta(days=1)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 async def ensure_member(
@@ -75,24 +76,30 @@ async def ensure_member(
     user_id: str,
     fetch_profile: Callable[[], Awaitable[Profile]],
     max_age: timedelta = PROFILE_MAX_AGE,
+    fallback: Profile | None = None,
 ) -> Actor:
     """Return the member for a Slack user, creating it from their profile on first contact.
 
     A profile older than `max_age` is read again (name, time zone or language may have
-    changed); if Slack cannot be reached then, the stored profile serves.
+    changed); if Slack cannot be reached then, the stored profile serves. A new member
+    whose profile cannot be read is created from `fallback` (if given) and read again
+    on the next contact.
     """
     async with sessions.begin() as session:
         member = await _find(session, workspace_id, user_id)
         if member is not None and member.updated_at > utcnow() - max_age:
             return _actor(member)
     known = member
+    fresh = True
     try:
         profile = await fetch_profile()  # a Slack call: never inside an open transaction
     except Exception:
-        if known is None:
+        log.warning("could not read the profile of %s/%s", workspace_id, user_id, exc_info=True)
+        if known is not None:
+            return _actor(known)
+        if fallback is None:
             raise
-        log.warning("could not refresh the profile of %s/%s", workspace_id, user_id, exc_info=True)
-        return _actor(known)
+        profile, fresh = fallback, False
     try:
         async with sessions.begin() as session:
             member = await _find(session, workspace_id, user_id)
@@ -103,7 +110,7 @@ async def ensure_member(
             member.timezone = profile.timezone
             member.locale = profile.locale
             member.is_workspace_admin = profile.is_admin
-            member.updated_at = utcnow()
+            member.updated_at = utcnow() if fresh else NEVER
             await session.flush()
             return _actor(member)
     except IntegrityError:

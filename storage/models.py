@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from storage.types import UTCDateTime
 from storage.vocab import (
     MAX_COMPANY,
+    MAX_KEY,
     MAX_NAME,
     MAX_OCCUPATION,
     CustomerStatus,
@@ -87,9 +88,10 @@ class Customer(Base):
     workspace_id: Mapped[str] = mapped_column(String(32))
     owner_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     name: Mapped[str] = mapped_column(String(MAX_NAME))
-    name_key: Mapped[str] = mapped_column(String(MAX_NAME))
+    # Matching keys are NFKC-casefolded and can be longer than the text (ß → ss).
+    name_key: Mapped[str] = mapped_column(String(MAX_KEY))
     company: Mapped[str] = mapped_column(String(MAX_COMPANY), default="")
-    company_key: Mapped[str] = mapped_column(String(MAX_COMPANY), default="")
+    company_key: Mapped[str] = mapped_column(String(MAX_KEY), default="")
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     occupation: Mapped[str | None] = mapped_column(String(MAX_OCCUPATION))
     segment: Mapped[str | None] = mapped_column(String(16))
@@ -110,6 +112,9 @@ class Touch(Base):
         CheckConstraint("csat IS NULL OR csat BETWEEN 1 AND 5", name="csat_range"),
         CheckConstraint("nps IS NULL OR nps BETWEEN 0 AND 10", name="nps_range"),
         Index("ix_touches_member_time", "member_id", "occurred_at"),
+        # One message becomes at most one touch per rep (NULLs, touches not from a message,
+        # are distinct in both SQLite and PostgreSQL).
+        UniqueConstraint("member_id", "source_ref"),
         Index("ix_touches_customer_time", "customer_id", "occurred_at"),
     )
 
@@ -162,3 +167,14 @@ class Followup(Base):
     def effective_due(self) -> date:
         """The date the follow-up is now expected by."""
         return self.snoozed_to or self.due_on
+
+
+class PendingCommand(Base):
+    """A quick command waiting for the rep to pick a customer (its text outgrows a button)."""
+
+    __tablename__ = "pending_commands"
+
+    request_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

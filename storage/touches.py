@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from storage import fields
 from storage.customers import get_own, resolve_own
+from storage.errors import AlreadyLogged
 from storage.members import Actor
 from storage.models import Followup, Touch, utcnow
 from storage.vocab import OUTBOUND_KINDS, CustomerStatus, FollowupStatus, TouchKind, TouchSource
@@ -120,6 +121,14 @@ async def _by_request(session: AsyncSession, key: str) -> Touch | None:
     )
 
 
+async def _from_message(session: AsyncSession, actor: Actor, source_ref: str) -> Touch | None:
+    return await session.scalar(
+        select(Touch)
+        .options(joinedload(Touch.customer))
+        .where(Touch.member_id == actor.member_id, Touch.source_ref == source_ref)
+    )
+
+
 async def log_touch(
     sessions: async_sessionmaker[AsyncSession],
     actor: Actor,
@@ -144,6 +153,9 @@ async def log_touch(
                 customer = await get_own(session, actor, draft.customer_id)
             else:
                 customer = await resolve_own(session, actor, draft.customer_query or "")
+            source_ref = (draft.source_ref or "")[:300] or None
+            if source_ref and (earlier := await _from_message(session, actor, source_ref)):
+                raise AlreadyLogged(customer=earlier.customer.name)
             touch = Touch(
                 workspace_id=actor.workspace_id,
                 customer_id=customer.id,
@@ -158,7 +170,7 @@ async def log_touch(
                 nps=valid.nps,
                 next_followup_on=valid.next_followup_on,
                 source=draft.source,
-                source_ref=(draft.source_ref or "")[:300] or None,
+                source_ref=source_ref,
                 request_key=request_key,
             )
             touch.customer = customer
@@ -172,6 +184,9 @@ async def log_touch(
                         Followup.customer_id == customer.id,
                         Followup.member_id == actor.member_id,
                         Followup.status == FollowupStatus.OPEN,
+                        # A touch logged late, dated before a follow-up was planned, does
+                        # not settle it.
+                        Followup.created_at <= valid.occurred_at,
                     )
                     .values(status=FollowupStatus.DONE, done_at=now, done_touch_id=touch.id)
                 )
@@ -191,10 +206,13 @@ async def log_touch(
             await session.flush()
             return LoggedTouch(_view(touch), created=True, followups_closed=closed)
     except IntegrityError:
-        if request_key:
-            async with sessions.begin() as session:
-                if done := await _by_request(session, request_key):
-                    return LoggedTouch(_view(done), created=False)
+        async with sessions.begin() as session:
+            if request_key and (done := await _by_request(session, request_key)):
+                return LoggedTouch(_view(done), created=False)
+            if draft.source_ref and (
+                earlier := await _from_message(session, actor, draft.source_ref[:300])
+            ):
+                raise AlreadyLogged(customer=earlier.customer.name) from None
         raise
 
 

@@ -90,6 +90,7 @@ SEGMENTS = tuple(f"age:{a}" for a in AGE_BRACKETS) + tuple(f"size:{s}" for s in 
 MAX_NAME = 120
 MAX_COMPANY = 120
 MAX_OCCUPATION = 80
+MAX_KEY = 480  # a matching key may grow under NFKC + casefold; longer ones are refused
 MAX_PHONE_INPUT = 40
 MAX_NOTE = 2000
 MAX_AMOUNT_MINOR = 10**13  # 100 billion in major units

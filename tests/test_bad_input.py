@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.fakeslack.driver import render_text
 from handlers.ids import Action, Command
-from storage.models import Customer, Followup, Touch
+from storage.models import Customer, Followup, Member, Touch
 from tests.helpers import all_rows, count, days, scalars
 
 KINDS = "call, visit, email, message, meeting, order, inquiry, response, complaint, satisfaction"
@@ -54,7 +54,9 @@ async def acme(stack):
             "acme order -500 refund",
             "Amount (orders) must be more than zero",
         ),
-        ("U0ALICE", Command.TOUCH, "acme order lots of money", "An order needs its amount"),
+        ("U0ALICE", Command.TOUCH, "acme order lots of money", "“lots” is not an amount"),
+        ("U0ALICE", Command.TOUCH, "acme order", "An order needs its amount"),
+        ("U0ALICE", Command.TOUCH, "call discussed renewal", "Say which customer"),
         ("U0ALICE", Command.TOUCH, "acme order 12.345 x", "at most two decimals"),
         ("U0ALICE", Command.TOUCH, "acme satisfaction happy", "needs the customer's rating"),
         ("U0ALICE", Command.TOUCH, "acme satisfaction csat:9", "“csat:9” is not a rating"),
@@ -165,7 +167,8 @@ async def test_customer_modal_errors_name_the_field(stack, acme):
     assert await all_rows(stack.db) == before
 
 
-async def test_retried_command_delivery_logs_once(stack, acme):
+async def test_a_command_delivered_twice_logs_once(stack, acme):
+    # Slack does not retry slash commands, but a proxy or a replay can deliver one twice.
     trigger = stack.fake.issue_trigger()
     first = await stack.slack.command("U0ALICE", Command.TOUCH, "acme call hi", trigger_id=trigger)
     again = await stack.slack.command(
@@ -179,9 +182,25 @@ async def test_retried_command_delivery_logs_once(stack, acme):
     assert "This touch was already logged" in again.message_text
     assert await count(stack.db, Touch) == 1
     trigger = stack.fake.issue_trigger()
-    for _ in range(2):
+    replies = [
         await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Globex", trigger_id=trigger)
+        for _ in range(2)
+    ]
+    assert "Registered *Globex*" in replies[0].message_text
+    assert "This customer was already registered by you" in replies[1].message_text
     assert await count(stack.db, Customer) == 2
+
+
+async def test_a_retried_event_delivery_is_answered_once_more_harmlessly(stack, acme):
+    await stack.slack.open_home("U0ALICE")
+    r = await stack.slack.event(
+        {"type": "app_home_opened", "user": "U0ALICE", "channel": "D0HOME", "tab": "home"},
+        retry=1,
+    )
+    assert r.status == 200
+    calls = await stack.fake.wait_for("views.publish", 2)
+    assert calls[0].args["view"] == calls[1].args["view"]  # republishing is idempotent
+    assert await count(stack.db, Touch) == 0
 
 
 async def test_modal_submitted_twice_creates_one_record(stack, acme):
@@ -253,10 +272,109 @@ async def test_failure_after_ack_still_tells_the_user(stack, acme):
     assert "give your admin this reference" in render_text(posted.payload)
 
 
-async def test_slack_profile_failure_on_first_contact_is_reported(stack):
+async def test_a_slack_outage_on_first_contact_still_serves_the_rep(stack):
     stack.expect_refusals = True
     stack.fake.fail_next("users.info", "ratelimited")
-    r = await stack.slack.command("U0ALICE", Command.TOUCH, "acme call")
+    r = await stack.slack.command("U0LI", Command.CUSTOMER, "add Acme")
     assert r.status == 200
-    assert "reference" in r.message_text
-    assert all(rows == [] for rows in (await all_rows(stack.db)).values())
+    assert "Registered *Acme*" in r.message_text  # the default language until Slack answers
+    [member] = await scalars(stack.db, select(Member))
+    assert (member.name, member.locale) == ("U0LI", "en")
+    r = await stack.slack.command("U0LI", Command.CUSTOMER, "find acme")
+    assert "以“acme”开头的客户" in r.message_text  # the profile was read on the next contact
+    [member] = await scalars(stack.db, select(Member))
+    assert (member.name, member.locale) == ("李伟", "zh")
+
+
+async def test_long_or_quote_heavy_text_survives_the_which_customer_buttons(stack):
+    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd")
+    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Trading")
+    note = ('he said "yes" ' * 120).strip()[:1900]
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, f"acme call {note} next:{days(2)}")
+    await stack.slack.click("U0ALICE", r.json["blocks"], Action.CHOOSE_CUSTOMER, index=0)
+    [posted] = await stack.fake.wait_posted()
+    assert "Logged: call with *Acme Ltd*" in render_text(posted.payload)
+    [touch] = await scalars(stack.db, select(Touch))
+    assert touch.note == note and touch.next_followup_on == days(2)
+
+
+async def test_many_matches_offer_the_form(stack):
+    for i in range(7):
+        await stack.slack.command("U0ALICE", Command.CUSTOMER, f"add Acme {i}")
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, "acme call hi")
+    assert "…and 2 more" in r.message_text
+    assert r.message_text.count("This one") == 5
+    await stack.slack.click("U0ALICE", r.json["blocks"], Action.OPEN_TOUCH_FORM)
+    [opened] = await stack.fake.wait_for("views.open")
+    kind = next(b for b in opened.args["view"]["blocks"] if b["block_id"] == "kind")
+    assert kind["element"]["initial_option"]["value"] == "call"
+
+
+async def test_a_name_holding_a_kind_word_is_read_as_the_customer(stack):
+    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Order Systems")
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, "Acme Order Systems order 500")
+    assert "Logged: order with *Acme Order Systems*" in r.message_text
+    [touch] = await scalars(stack.db, select(Touch))
+    assert touch.amount_minor == 50_000
+
+
+async def test_the_same_message_is_logged_once(stack, acme):
+    ts = f"{time.time() - 60:.6f}"
+    views = []
+    for _ in range(2):
+        await stack.slack.message_shortcut("U0ALICE", "log_touch_from_message", "hi", ts=ts)
+    for call in await stack.fake.wait_for("views.open", 2):
+        views.append(call.response["view"]["id"])
+    first = await stack.slack.submit(
+        "U0ALICE", views[0], {"customer": str(acme.id), "kind": "message"}
+    )
+    assert first.json["response_action"] == "update"
+    before = await all_rows(stack.db)
+    second = await stack.slack.submit(
+        "U0ALICE", views[1], {"customer": str(acme.id), "kind": "message"}
+    )
+    assert "You already logged this message as a touch with *Acme Ltd*" in str(second.json)
+    assert await all_rows(stack.db) == before
+
+
+async def test_slack_markup_in_a_message_becomes_plain_text(stack, acme):
+    text = "Price &lt; 5k &amp; <@U0BOB> agreed, see <https://acme.test/q|the quote>"
+    await stack.slack.message_shortcut("U0ALICE", "log_touch_from_message", text)
+    [opened] = await stack.fake.wait_for("views.open")
+    note = next(b for b in opened.args["view"]["blocks"] if b["block_id"] == "note")
+    assert note["element"]["initial_value"] == (
+        "Price < 5k & @U0BOB agreed, see the quote (https://acme.test/q)"
+    )
+
+
+async def test_a_late_touch_does_not_settle_a_follow_up_planned_after_it(stack, acme):
+    await stack.slack.command("U0ALICE", Command.TOUCH, f"acme email sent deck next:{days(3)}")
+    await stack.slack.message_shortcut(
+        "U0ALICE", "log_touch_from_message", "old chat", ts=f"{time.time() - 5 * 86400:.6f}"
+    )
+    [opened] = await stack.fake.wait_for("views.open")
+    r = await stack.slack.submit(
+        "U0ALICE", opened.response["view"]["id"], {"customer": str(acme.id), "kind": "call"}
+    )
+    assert "Settled" not in render_text(r.json["view"])
+    [f] = await scalars(stack.db, select(Followup))
+    assert f.status == "open"
+
+
+async def test_names_whose_match_key_outgrows_the_column_are_refused_on_every_database(stack):
+    r = await stack.slack.command("U0ALICE", Command.CUSTOMER, "add " + "ß" * 120)
+    assert "Registered" in r.message_text  # "ss" × 120 still fits
+    r = await stack.slack.command("U0ALICE", Command.CUSTOMER, "add " + "ﷺ" * 30)
+    assert "Name uses symbols that stand for several letters each" in r.message_text
+    assert await count(stack.db, Customer) == 1
+
+
+async def test_chinese_users_get_the_kinds_in_chinese(stack):
+    await stack.slack.command("U0LI", Command.CUSTOMER, "add 王芳")
+    r = await stack.slack.command("U0LI", Command.TOUCH, "王芳 跳舞")
+    assert "电话（call）、拜访（visit）" in r.message_text
+
+
+async def test_registering_your_own_customer_again_says_so(stack, acme):
+    r = await stack.slack.command("U0ALICE", Command.CUSTOMER, "add acme ltd, li wei")
+    assert "You already registered *Acme Ltd*." in r.message_text

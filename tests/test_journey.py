@@ -223,8 +223,10 @@ async def test_unknown_customer_offers_to_register_it(stack):
     [customer] = await scalars(db, select(Customer))
     [touch] = await scalars(db, select(Touch))
     assert (customer.name, touch.customer_id, touch.note) == ("Initech", customer.id, "hello")
-    # Submitting twice changes nothing.
-    await slack.submit("U0ALICE", view["id"], {"name": "Initech"})
+    # Submitting twice changes nothing and says so.
+    r = await slack.submit("U0ALICE", view["id"], {"name": "Initech"})
+    assert r.json["response_action"] == "update"
+    assert "This customer was already registered by you" in render_text(r.json["view"])
     assert await count(db, Touch) == 1 and await count(db, Customer) == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 from urllib.parse import urlparse
 
 import jsonschema
@@ -43,7 +44,10 @@ SOURCES = [
 ]
 
 
-@pytest.mark.skipif(not SCHEMA.exists(), reason=f"Slack's manifest schema not found (set SLACK_MANIFEST_SCHEMA): {SCHEMA}")
+@pytest.mark.skipif(
+    not SCHEMA.exists(),
+    reason=f"Slack's manifest schema not found (set SLACK_MANIFEST_SCHEMA): {SCHEMA}",
+)
 def test_manifest_validates_against_slacks_schema():
     schema = json.loads(SCHEMA.read_text())
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(manifest()), key=str)

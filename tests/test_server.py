@@ -149,3 +149,27 @@ def test_demo_walks_through_a_reps_morning_twice_on_one_database(tmp_path):
         ):
             assert expected in out
         assert "already logged" not in out
+
+
+def test_database_urls_get_their_async_driver_and_others_are_refused():
+    from bot.settings import DatabaseSettings
+
+    assert (
+        load_settings(DatabaseSettings, database_url="postgresql://u:p@db/crm").database_url
+        == "postgresql+asyncpg://u:p@db/crm"
+    )
+    assert (
+        load_settings(DatabaseSettings, database_url="sqlite:///x.db").database_url
+        == "sqlite+aiosqlite:///x.db"
+    )
+    with pytest.raises(SettingsError, match=r"^DATABASE_URL: .*mysql"):
+        load_settings(DatabaseSettings, database_url="mysql://u@h/db")
+
+
+def test_db_upgrade_reads_database_url_from_dotenv_like_serve(tmp_path):
+    (tmp_path / ".env").write_text("DATABASE_URL=sqlite:///from-dotenv.db\n")
+    proc = _crmpay(tmp_path, "db", "upgrade", env=_env())
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert (tmp_path / "from-dotenv.db").exists()
+    assert not (tmp_path / "crmpay.db").exists()

@@ -7,6 +7,7 @@ from typing import Any
 from bot.i18n import escape, t
 from handlers.ui import kit
 from storage.errors import DomainError, DuplicateCustomer, FieldError, FieldErrors
+from storage.vocab import TouchKind
 
 
 def _params(locale: str, err: DomainError) -> dict[str, Any]:
@@ -15,12 +16,21 @@ def _params(locale: str, err: DomainError) -> dict[str, Any]:
     }
     if err.field:
         params.setdefault("label", t(locale, f"label.{err.field}"))
+    if "kinds" in params:
+        params["kinds"] = kinds_list(locale)
     if isinstance(err, DuplicateCustomer):
         phone = err.params.get("phone")
         params["phone_note"] = (
             t(locale, "error.duplicate_phone_note", phone=phone) if err.field == "phone" else ""
         )
     return params
+
+
+def kinds_list(locale: str) -> str:
+    """The touch kinds a rep can type, in the rep's language."""
+    if locale == "en":
+        return ", ".join(TouchKind)
+    return "、".join(f"{t(locale, f'kind.{k}')}（{k}）" for k in TouchKind)
 
 
 def error_lines(locale: str, err: DomainError) -> list[str]:

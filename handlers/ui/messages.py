@@ -96,18 +96,23 @@ def customer_list(locale: str, query: str, customers: list[CustomerView]) -> dic
 
 
 def choose_customer(
-    locale: str, query: str, candidates: list[CustomerView], text: str, key: str
+    locale: str, query: str, candidates: list[CustomerView], total: int, key: str, text: str
 ) -> dict[str, Any]:
-    """Ask which customer an ambiguous `/touch` meant; each button logs the touch."""
+    """Ask which customer an ambiguous `/touch` meant; each button logs the parked touch."""
     prompt = t(locale, "error.customer_ambiguous", query=escape(query))
     blocks = [kit.section(prompt)]
     for c in candidates:
-        value = ChooseCustomerValue(customer_id=c.id, text=text[:1500], key=key).dump()
+        value = ChooseCustomerValue(customer_id=c.id, key=key).dump()
         blocks.append(
             kit.section(
                 _customer_line(locale, c),
                 accessory=kit.button(t(locale, "button.this_one"), Action.CHOOSE_CUSTOMER, value),
             )
+        )
+    if total > len(candidates):
+        blocks.append(kit.context(t(locale, "customer.more_matches", n=total - len(candidates))))
+        blocks.append(
+            kit.actions(kit.button(t(locale, "button.open_form"), Action.OPEN_TOUCH_FORM, text))
         )
     return kit.message(prompt, blocks)
 
@@ -121,10 +126,10 @@ def register_button(locale: str, value: RegisterValue) -> dict[str, Any]:
     )
 
 
-def offer_register(locale: str, query: str, text: str, key: str | None) -> dict[str, Any]:
-    """No customer matched a `/touch`: offer to register one and then log the touch."""
+def offer_register(locale: str, query: str, key: str | None) -> dict[str, Any]:
+    """No customer matched a `/touch`: offer to register one and then log the parked touch."""
     message = t(locale, "error.customer_not_found", query=escape(query))
-    value = RegisterValue(name=query[:120], touch_text=text[:1500], touch_key=key)
+    value = RegisterValue(name=query[:120], touch_key=key)
     return kit.message(
         message,
         [
