@@ -46,6 +46,8 @@ async def test_first_contact_creates_member_once_even_when_concurrent(db):
 
 
 async def test_two_reps_registering_the_same_phone_at_once_cannot_both_win(db):
+    # SQLite's single connection serialises the two; on PostgreSQL they truly race and the
+    # loser takes the unique-constraint branch.
     ann, bob = await _member(db, "U1"), await _member(db, "U2")
     results = await asyncio.gather(
         register_customer(
