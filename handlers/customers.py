@@ -81,7 +81,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         if parsed.action == "find":
             found = await find_customers(deps.sessions, actor, parsed.query)
-            await ack(response_type="ephemeral", **customer_list(locale, parsed.query, found))
+            await ack(
+                response_type="ephemeral",
+                **customer_list(locale, parsed.query, found, actor.member_id),
+            )
             return
         assert parsed.draft is not None
         try:

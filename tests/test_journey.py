@@ -183,6 +183,8 @@ async def test_customer_find_shows_owner_and_help(stack):
     await slack.command("U0BOB", Command.CUSTOMER, "add Acme Trading, 13900139000")
     r = await slack.command("U0BOB", Command.CUSTOMER, "find acme")
     assert "*Acme Ltd*" in r.message_text and "<@U0ALICE>" in r.message_text
+    assert "+86 138 0013 8000" not in r.message_text  # another rep's contact stays theirs
+    assert "+86 139 0013 9000" in r.message_text
     assert "*Acme Trading*" in r.message_text and "<@U0BOB>" in r.message_text
     r = await slack.command("U0BOB", Command.CUSTOMER, "find zzz")
     assert "No customer starts with “zzz”" in r.message_text

@@ -107,5 +107,5 @@ def test_order_confirmation_shows_money_and_date_per_locale():
 
 
 def test_customer_list_offers_registration_when_nothing_matches():
-    msg = customer_list("en", "initech", [])
+    msg = customer_list("en", "initech", [], viewer_id=1)
     assert "Register “initech”" in str(msg)

@@ -55,14 +55,16 @@ def touch_logged(locale: str, tz: str, logged: LoggedTouch) -> dict[str, Any]:
     return kit.message(lines[0], blocks)
 
 
-def _customer_line(locale: str, c: CustomerView) -> str:
+def _customer_line(locale: str, c: CustomerView, viewer_id: int | None = None) -> str:
+    """One customer; contact details only for its owner (`viewer_id` None: the owner)."""
     parts = [f"*{escape(c.name)}*"]
     if c.company:
         parts.append(escape(c.company))
-    if c.phone:
-        parts.append(format_phone(c.phone))
-    if c.occupation:
-        parts.append(escape(c.occupation))
+    if viewer_id is None or viewer_id == c.owner_id:
+        if c.phone:
+            parts.append(format_phone(c.phone))
+        if c.occupation:
+            parts.append(escape(c.occupation))
     parts.append(t(locale, f"status.{c.status}"))
     parts.append(t(locale, "customer.owner", owner=c.owner_user_id))
     return " · ".join(parts)
@@ -79,8 +81,10 @@ def customer_registered(locale: str, customer: CustomerView, created: bool) -> d
     return kit.message(text, blocks)
 
 
-def customer_list(locale: str, query: str, customers: list[CustomerView]) -> dict[str, Any]:
-    """The result of `/customer find`."""
+def customer_list(
+    locale: str, query: str, customers: list[CustomerView], viewer_id: int
+) -> dict[str, Any]:
+    """The result of `/customer find`: everyone's matches, contact details only for mine."""
     if not customers:
         text = t(locale, "customer.none", query=escape(query))
         return kit.message(
@@ -91,7 +95,7 @@ def customer_list(locale: str, query: str, customers: list[CustomerView]) -> dic
             ],
         )
     text = t(locale, "customer.matches", query=escape(query))
-    lines = "\n".join(f"• {_customer_line(locale, c)}" for c in customers)
+    lines = "\n".join(f"• {_customer_line(locale, c, viewer_id)}" for c in customers)
     return kit.message(text, [kit.section(text), kit.section(lines)])
 
 
