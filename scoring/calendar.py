@@ -1,0 +1,69 @@
+"""Working days and working hours of a team's calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+
+class WorkCalendar:
+    """Weekends and public holidays off; working hours [start, end) on working days."""
+
+    def __init__(
+        self,
+        timezone: str,
+        country: str | None = "CN",
+        work_start: time = time(9),
+        work_end: time = time(18),
+        extra_holidays: Iterable[date] = (),
+    ) -> None:
+        self.zone = ZoneInfo(timezone)
+        self.country = country
+        self.work_start = work_start
+        self.work_end = work_end
+        self.extra = frozenset(extra_holidays)
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase | dict:
+        return holidays.country_holidays(self.country) if self.country else {}
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self._holidays and day not in self.extra
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day after `day`."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def at(self, day: date, clock: time) -> datetime:
+        """A local wall-clock moment as an aware datetime."""
+        return datetime.combine(day, clock, self.zone)
+
+    def next_day_cutoff(self, moment: datetime, cutoff: time) -> datetime:
+        """`cutoff` o'clock on the working day after the local date of `moment`."""
+        return self.at(self.next_working_day(self.local(moment).date()), cutoff)
+
+    def working_seconds(self, start: datetime, end: datetime) -> float:
+        """Seconds of working hours between two moments (0 if `end` is not after `start`)."""
+        if end <= start:
+            return 0.0
+        total = 0.0
+        day = self.local(start).date()
+        last = self.local(end).date()
+        while day <= last:
+            if self.is_working_day(day):
+                open_, close = self.at(day, self.work_start), self.at(day, self.work_end)
+                lo, hi = max(open_, start), min(close, end)
+                if hi > lo:
+                    total += (hi - lo).total_seconds()
+            day += timedelta(days=1)
+        return total

@@ -1,0 +1,164 @@
+"""Score a team's period: metrics → normalised → weighted → total → tier → pay → rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from scoring.inputs import MemberIn, TeamData
+from scoring.metrics import METRIC_FUNCTIONS, Context
+from scoring.results import MemberScore, MetricLine, MetricValue, Pay, TeamScore
+from scoring.scheme import METRICS, Scheme, Version
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def money(amount: Decimal) -> Decimal:
+    """The one rounding money ever gets: to the cent, halves away from zero."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def normalise(version: Version, role: str, value: MetricValue) -> tuple[Decimal, Decimal | None]:
+    """A metric's 0–1 share of its weight, and the target it was measured against."""
+    if value.raw is None:
+        return ZERO, None
+    rule = version.normalisation[value.metric]
+    target = version.roles[role].targets.get(value.metric)
+    if rule.kind == "target":
+        assert target is not None  # the scheme guarantees a target where one is needed
+        return min(value.raw / target, ONE), target
+    if rule.kind == "inverted":
+        assert rule.limit is not None
+        return max(ONE - value.raw / rule.limit, ZERO), rule.limit
+    return min(max(value.raw, ZERO), ONE), target
+
+
+def _lines(ctx: Context, member: MemberIn) -> list[MetricLine]:
+    plan = ctx.version.roles[member.role]
+    values = {
+        metric: METRIC_FUNCTIONS[metric](ctx, member)
+        for metric in METRICS
+        if plan.weights.get(metric, ZERO) > 0
+    }
+    live = sum((plan.weights[m] for m, v in values.items() if v.applicable), ZERO)
+    lines = []
+    for metric, value in values.items():
+        weight = plan.weights[metric]
+        # A metric without data shares its weight out over the others, never a silent zero.
+        effective = weight * 100 / live if value.applicable and live else ZERO
+        normalised, target = normalise(ctx.version, member.role, value)
+        lines.append(
+            MetricLine(
+                metric=metric,
+                raw=value.raw,
+                target=target,
+                normalised=normalised,
+                weight=weight,
+                effective_weight=effective,
+                points=effective * normalised,
+                records=value.records,
+                detail=value.detail,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class _Scored:
+    member: MemberIn
+    lines: list[MetricLine]
+    total: Decimal
+
+
+def score_team(data: TeamData, scheme: Scheme, as_of: datetime | None = None) -> TeamScore:
+    """Score every member of a team for its period, as of `as_of` (default: period end)."""
+    version = scheme.version_for(data.period.first_day)
+    ctx = Context(data, version, as_of)
+    scored = []
+    for member in sorted(data.members, key=lambda m: m.id):
+        if member.role not in version.roles:
+            continue  # managers and admins are not scored
+        lines = _lines(ctx, member)
+        total = min(sum((line.points for line in lines), ZERO), Decimal(100))
+        scored.append(_Scored(member, lines, total.quantize(CENT, rounding=ROUND_HALF_UP)))
+    pool = version.team_bonus_per_member * len(scored)
+    points = sum((s.total for s in scored), ZERO)
+    results = []
+    for s in scored:
+        plan = version.roles[s.member.role]
+        tier = version.tier_for(s.total)
+        bonus = pool * s.total / points if points else ZERO
+        variable = plan.variable_pay * tier.multiplier
+        exact = plan.base_pay + variable + bonus
+        cap = version.caps.max_pay
+        capped = cap is not None and exact > cap
+        pay = Pay(
+            version.currency,
+            plan.base_pay,
+            variable,
+            tier.multiplier,
+            bonus,
+            capped,
+            money(cap if capped else exact),
+        )
+        results.append(
+            MemberScore(s.member.id, s.member.name, s.member.role, s.lines, s.total, tier.name, pay)
+        )
+    return TeamScore(
+        data.team_id,
+        data.period.label,
+        scheme.name,
+        version.effective_from.isoformat(),
+        _ranked(results),
+    )
+
+
+def _ranked(results: list[MemberScore]) -> list[MemberScore]:
+    """Rank by total (ties share a rank: 1, 2, 2, 4), then list ties by name."""
+    ordered = sorted(results, key=lambda r: (-r.total, r.name, r.member_id))
+    ranked, rank = [], 0
+    for i, r in enumerate(ordered):
+        if i == 0 or r.total != ordered[i - 1].total:
+            rank = i + 1
+        ranked.append(
+            MemberScore(r.member_id, r.name, r.role, r.lines, r.total, r.tier, r.pay, rank)
+        )
+    return ranked
+
+
+@dataclass(frozen=True)
+class Change:
+    """One member's score and pay under the current and a proposed scheme."""
+
+    member_id: int
+    name: str
+    old_total: Decimal
+    new_total: Decimal
+    old_pay: Decimal
+    new_pay: Decimal
+
+    @property
+    def pay_delta(self) -> Decimal:
+        return self.new_pay - self.old_pay
+
+
+def replay(
+    data: TeamData, current: Scheme, proposed: Scheme, as_of: datetime | None = None
+) -> list[Change]:
+    """Score a past period under both schemes and report each member's change."""
+    old = score_team(data, current, as_of)
+    new = score_team(data, proposed, as_of)
+    return [
+        Change(
+            o.member_id,
+            o.name,
+            o.total,
+            new.member(o.member_id).total,
+            o.pay.total,
+            new.member(o.member_id).pay.total,
+        )
+        for o in sorted(old.members, key=lambda m: m.member_id)
+    ]

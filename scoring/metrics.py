@@ -1,0 +1,345 @@
+"""The ten metrics: each reads one member's records and says which counted and why."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import cached_property
+
+from scoring.calendar import WorkCalendar
+from scoring.inputs import CustomerIn, FollowupIn, MemberIn, TeamData, TouchIn
+from scoring.results import MetricValue, Record
+from scoring.scheme import Version
+
+# Touches that reach out to the customer: any of them answers an inquiry.
+ANSWERS = frozenset({"response", "call", "email", "message", "visit", "meeting"})
+
+
+def _ratio(num: int, den: int) -> Decimal | None:
+    return Decimal(num) / Decimal(den) if den else None
+
+
+@dataclass
+class Context:
+    """One team period, indexed once; every metric reads from here."""
+
+    data: TeamData
+    version: Version
+    as_of: datetime | None = None  # None: the period's end (a closed period)
+    calendar: WorkCalendar = field(init=False)
+
+    def __post_init__(self) -> None:
+        v = self.version
+        self.calendar = WorkCalendar(
+            self.data.period.timezone, v.holidays_country, v.work_start, v.work_end
+        )
+        zone = self.calendar.zone
+        p = self.data.period
+        self.start = datetime.combine(p.first_day, datetime.min.time(), zone).astimezone(UTC)
+        self.end = datetime.combine(p.next_first_day, datetime.min.time(), zone).astimezone(UTC)
+        if self.as_of is None:
+            self.as_of = self.end
+        self.horizon = min(self.end, self.as_of)
+        self.customers = {c.id: c for c in self.data.customers}
+
+    def in_period(self, moment: datetime) -> bool:
+        return self.start <= moment < self.horizon
+
+    @cached_property
+    def excluded(self) -> dict[int, str]:
+        """Touches left out of every score, with the anti-gaming rule that caught them."""
+        rules = self.version.anti_gaming
+        out: dict[int, str] = {}
+        by_logger: dict[int, list[TouchIn]] = defaultdict(list)
+        for t in self.data.touches:
+            by_logger[t.member_id].append(t)
+        window = timedelta(minutes=rules.burst_minutes)
+        for touches in by_logger.values():
+            touches.sort(key=lambda t: (t.logged_at, t.id))
+            j = 0
+            for i in range(len(touches)):
+                j = max(j, i)
+                while (
+                    j + 1 < len(touches)
+                    and touches[j + 1].logged_at - touches[i].logged_at < window
+                ):
+                    j += 1
+                if j - i + 1 >= rules.burst_touches:
+                    for t in touches[i : j + 1]:
+                        if not t.burst_accepted:
+                            out[t.id] = "burst_unreviewed"
+        per_day: dict[tuple[int, int, object], list[TouchIn]] = defaultdict(list)
+        for t in self.data.touches:
+            day = self.calendar.local(t.occurred_at).date()
+            per_day[(t.member_id, t.customer_id, day)].append(t)
+        for touches in per_day.values():
+            touches.sort(key=lambda t: (t.occurred_at, t.id))
+            for t in touches[rules.max_touches_per_customer_day :]:
+                out.setdefault(t.id, "over_daily_cap")
+        return out
+
+    @cached_property
+    def on_owned(self) -> dict[int, list[TouchIn]]:
+        """Touches on each owner's customers, whoever logged them, oldest first."""
+        out: dict[int, list[TouchIn]] = defaultdict(list)
+        for t in sorted(self.data.touches, key=lambda t: (t.occurred_at, t.id)):
+            c = self.customers.get(t.customer_id)
+            if c is not None:
+                out[c.owner_id].append(t)
+        return out
+
+    @cached_property
+    def owned(self) -> dict[int, list[CustomerIn]]:
+        out: dict[int, list[CustomerIn]] = defaultdict(list)
+        for c in sorted(self.data.customers, key=lambda c: c.id):
+            out[c.owner_id].append(c)
+        return out
+
+    @cached_property
+    def followups_of(self) -> dict[int, list[FollowupIn]]:
+        out: dict[int, list[FollowupIn]] = defaultdict(list)
+        for f in sorted(self.data.followups, key=lambda f: (f.due_on, f.id)):
+            out[f.member_id].append(f)
+        return out
+
+    def credited(self, t: TouchIn) -> bool:
+        return t.id not in self.excluded
+
+    def touch_record(self, t: TouchIn, counted: bool, reason: str, **detail) -> Record:
+        if not self.credited(t):
+            counted, reason = False, self.excluded[t.id]
+        return Record("touch", t.id, counted, reason, detail)
+
+
+def revenue(ctx: Context, m: MemberIn) -> MetricValue:
+    """Order amounts on the member's own customers (orders not in the CRM earn nothing)."""
+    records, total = [], 0
+    for t in ctx.on_owned[m.id]:
+        if t.kind == "order" and ctx.in_period(t.occurred_at):
+            r = ctx.touch_record(t, True, "order", amount_minor=t.amount_minor or 0)
+            records.append(r)
+            if r.counted:
+                total += t.amount_minor or 0
+    return MetricValue("revenue", Decimal(total) / 100, records)
+
+
+def conversion(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of the member's leads that placed their first order in the period."""
+    records = []
+    for c in ctx.owned[m.id]:
+        if c.created_at >= ctx.horizon or c.status == "churned":
+            continue
+        if c.first_order_at is not None and c.first_order_at < ctx.start:
+            continue  # already a buyer before the period
+        converted = c.first_order_at is not None and ctx.in_period(c.first_order_at)
+        records.append(Record("customer", c.id, True, "converted" if converted else "not_yet"))
+    won = sum(r.reason == "converted" for r in records)
+    return MetricValue(
+        "conversion", _ratio(won, len(records)), records, {"won": won, "leads": len(records)}
+    )
+
+
+def new_customers(ctx: Context, m: MemberIn) -> MetricValue:
+    """Customers registered in the period that had a credited touch in it."""
+    touched = {
+        t.customer_id
+        for t in ctx.on_owned[m.id]
+        if ctx.in_period(t.occurred_at) and ctx.credited(t)
+    }
+    records = [
+        Record("customer", c.id, c.id in touched, "touched" if c.id in touched else "no_touch")
+        for c in ctx.owned[m.id]
+        if ctx.in_period(c.created_at)
+    ]
+    return MetricValue("new_customers", Decimal(sum(r.counted for r in records)), records)
+
+
+def retention(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of recent buyers (an order in the lookback before the period) who bought again."""
+    lookback = ctx.start - timedelta(days=ctx.version.retention_lookback_days)
+    before: set[int] = set()
+    again: set[int] = set()
+    for t in ctx.on_owned[m.id]:
+        if t.kind != "order" or not ctx.credited(t):
+            continue
+        if lookback <= t.occurred_at < ctx.start:
+            before.add(t.customer_id)
+        elif ctx.in_period(t.occurred_at):
+            again.add(t.customer_id)
+    records = [
+        Record("customer", cid, True, "bought_again" if cid in again else "not_again")
+        for cid in sorted(before)
+    ]
+    kept = sum(r.reason == "bought_again" for r in records)
+    return MetricValue(
+        "retention", _ratio(kept, len(records)), records, {"kept": kept, "buyers": len(records)}
+    )
+
+
+def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
+    """Customers' CSAT (1–5) and NPS (0–10) ratings, never ones the owner entered."""
+    records, values, csats, npss = [], [], [], []
+    for t in ctx.on_owned[m.id]:
+        if t.kind != "satisfaction" or not ctx.in_period(t.occurred_at):
+            continue
+        if t.csat is None and t.nps is None:
+            continue
+        self_rated = t.member_id == m.id
+        r = ctx.touch_record(
+            t, not self_rated, "self_rated" if self_rated else "rating", csat=t.csat, nps=t.nps
+        )
+        records.append(r)
+        if r.counted:
+            if t.csat is not None:
+                csats.append(t.csat)
+                values.append(Decimal(t.csat - 1) / 4)
+            else:
+                npss.append(t.nps)
+                values.append(Decimal(t.nps) / 10)
+    detail: dict = {}
+    if csats:
+        detail["csat_avg"] = Decimal(sum(csats)) / len(csats)
+    if npss:
+        promoters = sum(n >= 9 for n in npss)
+        detractors = sum(n <= 6 for n in npss)
+        detail["nps"] = Decimal(100 * (promoters - detractors)) / len(npss)
+    raw = sum(values, Decimal(0)) / len(values) if values else None
+    return MetricValue("satisfaction", raw, records, detail)
+
+
+def complaints(ctx: Context, m: MemberIn) -> MetricValue:
+    """Complaints per customer touched in the period (lower is better)."""
+    records, touched, count = [], set(), 0
+    for t in ctx.on_owned[m.id]:
+        if not ctx.in_period(t.occurred_at):
+            continue
+        if t.kind == "complaint":
+            records.append(ctx.touch_record(t, True, "complaint"))
+        if ctx.credited(t):
+            touched.add(t.customer_id)
+            count += t.kind == "complaint"
+    return MetricValue(
+        "complaints",
+        _ratio(count, len(touched)),
+        records,
+        {"complaints": count, "customers": len(touched)},
+    )
+
+
+def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of inquiries answered within the SLA, in working hours; and the median."""
+    sla = float(ctx.version.sla_working_hours) * 3600
+    touches = ctx.on_owned[m.id]
+    records, hours = [], []
+    for i, t in enumerate(touches):
+        if t.kind != "inquiry" or not ctx.in_period(t.occurred_at):
+            continue
+        answer = next(
+            (
+                a
+                for a in touches[i + 1 :]
+                if a.customer_id == t.customer_id
+                and a.member_id == m.id
+                and a.kind in ANSWERS
+                and a.occurred_at >= t.occurred_at
+                and ctx.credited(a)
+            ),
+            None,
+        )
+        if answer is None:
+            waited = ctx.calendar.working_seconds(t.occurred_at, ctx.as_of)
+            if waited <= sla:
+                records.append(ctx.touch_record(t, False, "waiting"))
+            else:
+                records.append(ctx.touch_record(t, True, "unanswered"))
+            continue
+        took = ctx.calendar.working_seconds(t.occurred_at, answer.occurred_at)
+        hours.append(took / 3600)
+        reason = "within_sla" if took <= sla else "over_sla"
+        records.append(
+            ctx.touch_record(t, True, reason, hours=round(took / 3600, 2), answer_id=answer.id)
+        )
+    counted = [r for r in records if r.counted]
+    within = sum(r.reason == "within_sla" for r in counted)
+    detail = {"median_hours": Decimal(str(round(statistics.median(hours), 2)))} if hours else {}
+    return MetricValue("response_speed", _ratio(within, len(counted)), records, detail)
+
+
+def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of the member's touches logged by the cutoff of the next working day."""
+    records = []
+    for t in ctx.data.touches:
+        if t.member_id != m.id or not ctx.in_period(t.occurred_at):
+            continue
+        deadline = ctx.calendar.next_day_cutoff(t.occurred_at, ctx.version.timeliness_cutoff)
+        on_time = t.logged_at <= deadline
+        records.append(ctx.touch_record(t, True, "on_time" if on_time else "late_logged"))
+    records.sort(key=lambda r: r.id)
+    counted = [r for r in records if r.counted]
+    on_time = sum(r.reason == "on_time" for r in counted)
+    return MetricValue("timeliness", _ratio(on_time, len(counted)), records)
+
+
+def data_quality(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of the member's live customers with phone, occupation/industry and age/size."""
+    records = []
+    for c in ctx.owned[m.id]:
+        if c.created_at >= ctx.horizon or c.status == "churned":
+            continue
+        missing = [
+            name
+            for name, has in (
+                ("phone", c.has_phone),
+                ("occupation", c.has_occupation),
+                ("segment", c.has_segment),
+            )
+            if not has
+        ]
+        records.append(
+            Record(
+                "customer", c.id, True, "missing" if missing else "complete", {"missing": missing}
+            )
+        )
+    complete = sum(r.reason == "complete" for r in records)
+    return MetricValue("data_quality", _ratio(complete, len(records)), records)
+
+
+def followups(ctx: Context, m: MemberIn) -> MetricValue:
+    """Share of follow-ups due in the period that were done by their due date."""
+    p = ctx.data.period
+    today = ctx.calendar.local(ctx.as_of).date()
+    records = []
+    for f in ctx.followups_of[m.id]:
+        if not p.first_day <= f.due_on < p.next_first_day:
+            continue
+        done_day = ctx.calendar.local(f.done_at).date() if f.done_at else None
+        if done_day is not None and done_day <= f.due_on:
+            records.append(Record("followup", f.id, True, "done_on_time"))
+        elif done_day is not None:
+            records.append(Record("followup", f.id, True, "done_late"))
+        elif f.due_on < today:
+            records.append(Record("followup", f.id, True, "missed"))
+        else:
+            records.append(Record("followup", f.id, False, "not_due"))
+    counted = [r for r in records if r.counted]
+    return MetricValue(
+        "followups", _ratio(sum(r.reason == "done_on_time" for r in counted), len(counted)), records
+    )
+
+
+METRIC_FUNCTIONS: dict[str, Callable[[Context, MemberIn], MetricValue]] = {
+    "revenue": revenue,
+    "conversion": conversion,
+    "new_customers": new_customers,
+    "retention": retention,
+    "satisfaction": satisfaction,
+    "complaints": complaints,
+    "response_speed": response_speed,
+    "timeliness": timeliness,
+    "data_quality": data_quality,
+    "followups": followups,
+}

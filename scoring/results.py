@@ -1,0 +1,95 @@
+"""What a scoring run returns: every number with the records that produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record behind a metric, and whether (and why not) it counted."""
+
+    kind: str  # "touch", "customer", "followup"
+    id: int
+    counted: bool
+    reason: str  # a message key suffix, e.g. "on_time", "late_logged", "over_daily_cap"
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """A metric's raw value for one member, before normalisation."""
+
+    metric: str
+    raw: Decimal | None  # None: not applicable (no data) — never a silent zero
+    records: list[Record]
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def applicable(self) -> bool:
+        return self.raw is not None
+
+
+@dataclass(frozen=True)
+class MetricLine:
+    """A metric as it enters the score."""
+
+    metric: str
+    raw: Decimal | None
+    target: Decimal | None
+    normalised: Decimal  # 0–1
+    weight: Decimal  # the scheme's weight
+    effective_weight: Decimal  # after sharing out not-applicable metrics' weight
+    points: Decimal
+    records: list[Record]
+    detail: dict[str, Any]
+
+    @property
+    def applicable(self) -> bool:
+        return self.raw is not None
+
+
+@dataclass(frozen=True)
+class Pay:
+    """Projected pay; components are exact, `total` is their sum rounded once to the cent."""
+
+    currency: str
+    base: Decimal
+    variable: Decimal
+    multiplier: Decimal
+    team_bonus: Decimal
+    capped: bool
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class MemberScore:
+    """One member's period: each metric, the total, tier, pay and rank."""
+
+    member_id: int
+    name: str
+    role: str
+    lines: list[MetricLine]
+    total: Decimal  # 0–100, two decimals
+    tier: str
+    pay: Pay
+    rank: int = 0
+
+    def line(self, metric: str) -> MetricLine:
+        return next(line for line in self.lines if line.metric == metric)
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    """A team's period, members in rank order."""
+
+    team_id: int
+    period: str
+    scheme: str
+    effective_from: str
+    members: list[MemberScore]
+
+    def member(self, member_id: int) -> MemberScore:
+        return next(m for m in self.members if m.member_id == member_id)
