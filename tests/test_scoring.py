@@ -1,0 +1,362 @@
+"""The scoring engine: each metric, its edge cases, the worked example, and properties."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from scoring.calendar import WorkCalendar
+from scoring.engine import replay, score_team
+from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
+from scoring.scheme import SchemeError, load_scheme, parse_scheme
+from tests.worked_example import ALICE, BOB, CAROL, at, team_data
+
+DEFAULT = load_scheme("default")
+NOV = Period(2026, 11, "Asia/Shanghai")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one(members=None, customers=(), touches=(), followups=(), period=NOV, as_of=None):
+    data = TeamData(
+        1,
+        period,
+        members or [MemberIn(ALICE, "Alice", "sales")],
+        list(customers),
+        list(touches),
+        list(followups),
+    )
+    return score_team(data, DEFAULT, as_of)
+
+
+def cust(cid=1, owner=ALICE, created=None, first_order=None, **kw):
+    fields = {"has_phone": True, "has_occupation": True, "has_segment": True} | kw
+    return CustomerIn(
+        cid,
+        owner,
+        created or at(10, 1, 9),
+        "active" if first_order else "lead",
+        first_order_at=first_order,
+        **fields,
+    )
+
+
+# -- the worked example ------------------------------------------------------------------
+
+
+def test_worked_example_to_the_cent():
+    team = score_team(team_data(), DEFAULT)
+    alice = team.member(ALICE)
+    expected = {
+        "revenue": ("75000", "22.5"),
+        "conversion": ("0.25", "8.3333"),
+        "new_customers": ("2", "2.5"),
+        "retention": ("0.5", "10"),
+        "satisfaction": ("0.9", "9"),
+        "complaints": ("0.2", "1"),
+        "response_speed": ("0.5", "2.5"),
+        "timeliness": ("0.9231", "9.2308"),
+        "data_quality": ("0.6667", "3.3333"),
+        "followups": ("0.5", "2.5"),
+    }
+    for metric, (raw, points) in expected.items():
+        line = alice.line(metric)
+        assert round(line.raw, 4) == Decimal(raw), metric
+        assert round(line.points, 4) == Decimal(points), metric
+    assert alice.total == Decimal("70.90") and alice.tier == "C" and alice.rank == 2
+    assert team.member(BOB).total == Decimal("85.71") and team.member(BOB).rank == 1
+    assert alice.pay.base == 6000 and alice.pay.variable == 2800
+    assert round(alice.pay.team_bonus, 4) == Decimal("452.7169")
+    assert alice.pay.total == Decimal("9252.72")
+    assert alice.line("response_speed").detail["median_hours"] == Decimal("5.5")
+
+
+def test_the_documentation_shows_the_numbers_the_engine_gives():
+    doc = (ROOT / "docs" / "scoring.md").read_text()
+    for text in ("**70.90**", "¥9,252.72", "452.7169", "85.71", "9.2308", "8.3333"):
+        assert text in doc
+
+
+def test_each_anti_gaming_rule_is_explained_on_the_record():
+    alice = score_team(team_data(), DEFAULT).member(ALICE)
+    reasons = {(r.id, r.reason) for line in alice.lines for r in line.records if not r.counted}
+    assert (23, "over_daily_cap") in reasons
+    assert (17, "self_rated") in reasons
+    late = [r for r in alice.line("timeliness").records if r.reason == "late_logged"]
+    assert [r.id for r in late] == [14]
+
+
+# -- metrics and edge cases ---------------------------------------------------------------
+
+
+def test_no_data_is_not_applicable_and_its_weight_is_shared_out():
+    alice = one(
+        touches=[TouchIn(1, 1, ALICE, "call", at(11, 2, 10), at(11, 2, 10))], customers=[cust()]
+    ).member(ALICE)
+    applicable = [line for line in alice.lines if line.applicable]
+    assert {line.metric for line in applicable} == {
+        "revenue",
+        "new_customers",
+        "complaints",
+        "timeliness",
+        "data_quality",
+        "conversion",
+    }
+    assert sum(line.effective_weight for line in applicable) == 100
+    assert all(line.points == 0 for line in alice.lines if not line.applicable)
+
+
+def test_a_member_with_nothing_scores_zero_not_an_error():
+    alice = one().member(ALICE)
+    assert alice.total == 0 and alice.tier == "D"
+
+
+def test_month_boundaries_follow_the_team_time_zone():
+    # 31 Oct 23:30 in Shanghai is 15:30 UTC; 1 Dec 00:30 Shanghai is still 30 Nov in UTC.
+    shanghai = at(10, 31, 23, 30)
+    december = datetime(2026, 12, 1, 0, 30, tzinfo=UTC) + timedelta(hours=-8)
+    inside = at(11, 1, 0, 30)
+    orders = [
+        TouchIn(i, 1, ALICE, "order", when, when, amount_minor=100_00)
+        for i, when in enumerate((shanghai, december, inside), 1)
+    ]
+    alice = one(customers=[cust()], touches=orders).member(ALICE)
+    assert [r.id for r in alice.line("revenue").records] == [3]
+
+
+def test_timeliness_cutoff_is_the_next_working_day_across_weekends_and_holidays():
+    cal = WorkCalendar("Asia/Shanghai")
+    friday = at(11, 20, 17)
+    assert cal.next_day_cutoff(friday, time(10)) == at(11, 23, 10)
+    national_day_eve = datetime(2026, 9, 30, 17, tzinfo=cal.zone)
+    assert cal.next_day_cutoff(national_day_eve, time(10)).date() == date(2026, 10, 8)
+    touches = [
+        TouchIn(1, 1, ALICE, "call", friday, at(11, 23, 9, 59)),
+        TouchIn(2, 1, ALICE, "call", friday, at(11, 23, 10, 1)),
+    ]
+    line = one(customers=[cust()], touches=touches).member(ALICE).line("timeliness")
+    assert [(r.id, r.reason) for r in line.records] == [(1, "on_time"), (2, "late_logged")]
+
+
+def test_response_time_counts_working_hours_and_waits_inside_the_sla():
+    inquiry = TouchIn(1, 1, ALICE, "inquiry", at(11, 20, 16), at(11, 20, 16))
+    answer = TouchIn(2, 1, ALICE, "email", at(11, 23, 10), at(11, 23, 10))  # Mon 10:00
+    line = one(customers=[cust()], touches=[inquiry, answer]).member(ALICE).line("response_speed")
+    assert line.records[0].reason == "within_sla" and line.records[0].detail["hours"] == 3
+    # Unanswered but still inside the SLA as of now: not decided, not counted.
+    waiting = one(customers=[cust()], touches=[inquiry], as_of=at(11, 23, 9, 30))
+    assert waiting.member(ALICE).line("response_speed").raw is None
+    missed = one(customers=[cust()], touches=[inquiry])
+    assert missed.member(ALICE).line("response_speed").records[0].reason == "unanswered"
+
+
+def test_bursts_are_left_out_until_accepted():
+    base = at(11, 2, 10)
+    burst = [
+        TouchIn(i, i, ALICE, "order", base, base + timedelta(seconds=i), amount_minor=1000_00)
+        for i in range(1, 11)
+    ]
+    customers = [cust(i) for i in range(1, 11)]
+    alice = one(customers=customers, touches=burst).member(ALICE)
+    assert alice.line("revenue").raw == 0
+    assert {r.reason for r in alice.line("revenue").records} == {"burst_unreviewed"}
+    accepted = [dataclasses.replace(t, burst_accepted=True) for t in burst]
+    alice = one(customers=customers, touches=accepted).member(ALICE)
+    assert alice.line("revenue").raw == 10_000
+
+
+def test_credit_goes_to_the_owner_and_self_ratings_do_not_count():
+    touches = [
+        TouchIn(1, 1, CAROL, "satisfaction", at(11, 3, 10), at(11, 3, 10), csat=1),
+        TouchIn(2, 1, ALICE, "satisfaction", at(11, 3, 11), at(11, 3, 11), csat=5),
+    ]
+    line = one(customers=[cust()], touches=touches).member(ALICE).line("satisfaction")
+    assert line.raw == 0  # only Carol's CSAT 1 counts
+    assert [(r.id, r.counted) for r in line.records] == [(1, True), (2, False)]
+
+
+def test_followups_not_yet_due_are_not_counted():
+    fus = [
+        FollowupIn(1, ALICE, 1, date(2026, 11, 25), None),
+        FollowupIn(2, ALICE, 1, date(2026, 11, 10), None),
+    ]
+    line = (
+        one(customers=[cust()], followups=fus, as_of=at(11, 20, 12)).member(ALICE).line("followups")
+    )
+    assert [(r.id, r.reason, r.counted) for r in line.records] == [
+        (2, "missed", True),
+        (1, "not_due", False),
+    ]
+    assert line.raw == 0
+
+
+def test_service_roles_have_their_own_weights():
+    carol = one(members=[MemberIn(CAROL, "Carol", "service")]).member(CAROL)
+    assert {line.metric for line in carol.lines} == {
+        "satisfaction",
+        "complaints",
+        "response_speed",
+        "timeliness",
+        "data_quality",
+        "followups",
+    }
+
+
+def test_pay_is_capped_and_rounded_once():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    tight = parse_scheme(text.replace("max_pay: 20000", "max_pay: 7000"))
+    alice = score_team(team_data(), tight).member(ALICE)
+    assert alice.pay.capped and alice.pay.total == Decimal("7000.00")
+
+
+def test_replay_reports_each_members_change():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    proposed = parse_scheme(
+        text.replace("revenue: 30", "revenue: 40").replace(
+            "conversion: 10\n          new_customers: 10",
+            "conversion: 5\n          new_customers: 5",
+        )
+    )
+    changes = {c.member_id: c for c in replay(team_data(), DEFAULT, proposed)}
+    assert changes[ALICE].old_total == Decimal("70.90")
+    assert changes[ALICE].new_total != changes[ALICE].old_total
+    assert changes[BOB].new_pay - changes[BOB].old_pay == changes[BOB].pay_delta
+
+
+# -- schemes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("revenue: 30", "revenue: 31"), "weights must sum to 100, not 101"),
+        (("          followups: 10", "          folowups: 10"), "unknown metric 'folowups'"),
+        (("revenue: 100000 ", "revenue: 0 "), "the target for revenue must be more than zero"),
+        (
+            ("effective_from: 2026-01-01", "effective_from: 2026-01-01\n    bogus: 1"),
+            "Extra inputs are not permitted",
+        ),
+        (("{name: B, min_score: 75", "{name: B, min_score: 95"), "tiers must be listed"),
+    ],
+)
+def test_a_bad_scheme_is_refused_naming_the_line(change, message):
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    assert change[0] in text
+    with pytest.raises(SchemeError, match=message) as e:
+        parse_scheme(text.replace(*change, 1), "proposed.yml")
+    line = int(str(e.value).split(":")[1])
+    assert 1 <= line <= len(text.splitlines())
+
+
+def test_overlapping_versions_are_refused():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    version = text[text.index("  - effective_from") :]
+    with pytest.raises(SchemeError, match="versions overlap"):
+        parse_scheme(text + version, "twice.yml")
+
+
+def test_the_version_in_force_scores_the_period():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    version = text[text.index("  - effective_from") :]
+    later = version.replace("2026-01-01", "2026-12-01").replace("base_pay: 6000", "base_pay: 9000")
+    scheme = parse_scheme(text + later)
+    assert score_team(team_data(), scheme).member(ALICE).pay.base == 6000
+    december = dataclasses.replace(team_data(), period=Period(2026, 12, "Asia/Shanghai"))
+    assert score_team(december, scheme).member(ALICE).pay.base == 9000
+
+
+# -- properties ---------------------------------------------------------------------------
+
+KINDS = ["call", "visit", "order", "inquiry", "response", "complaint", "satisfaction"]
+
+
+@st.composite
+def months(draw):
+    n_customers = draw(st.integers(1, 6))
+    customers = [
+        cust(
+            i,
+            owner=draw(st.sampled_from([ALICE, BOB])),
+            created=at(draw(st.integers(9, 11)), draw(st.integers(1, 28)), 9),
+            has_phone=draw(st.booleans()),
+        )
+        for i in range(1, n_customers + 1)
+    ]
+    touches = []
+    for tid in range(1, draw(st.integers(0, 25)) + 1):
+        kind = draw(st.sampled_from(KINDS))
+        when = at(11, draw(st.integers(1, 30)), draw(st.integers(0, 23)))
+        touches.append(
+            TouchIn(
+                tid,
+                draw(st.integers(1, n_customers)),
+                draw(st.sampled_from([ALICE, BOB, CAROL])),
+                kind,
+                when,
+                when + timedelta(hours=draw(st.integers(0, 80))),
+                amount_minor=draw(st.integers(1, 10**8)) if kind == "order" else None,
+                csat=draw(st.integers(1, 5)) if kind == "satisfaction" else None,
+            )
+        )
+    followups = [
+        FollowupIn(
+            i,
+            ALICE,
+            1,
+            date(2026, 11, draw(st.integers(1, 30))),
+            draw(st.none() | st.just(at(11, 15, 12))),
+        )
+        for i in range(3)
+    ]
+    members = [MemberIn(ALICE, "Alice", "sales"), MemberIn(BOB, "Bob", "sales")]
+    return TeamData(1, NOV, members, customers, touches, followups)
+
+
+@settings(max_examples=60, deadline=None)
+@given(months())
+def test_totals_stay_within_0_and_100_and_are_deterministic(data):
+    a, b = score_team(data, DEFAULT), score_team(data, DEFAULT)
+    assert a == b
+    for m in a.members:
+        assert 0 <= m.total <= 100
+        assert all(0 <= line.normalised <= 1 for line in m.lines)
+
+
+@settings(max_examples=60, deadline=None)
+@given(months(), st.randoms(use_true_random=False))
+def test_permuting_the_input_changes_nothing(data, rnd: random.Random):
+    shuffled = TeamData(
+        data.team_id,
+        data.period,
+        rnd.sample(data.members, len(data.members)),
+        rnd.sample(data.customers, len(data.customers)),
+        rnd.sample(data.touches, len(data.touches)),
+        rnd.sample(data.followups, len(data.followups)),
+    )
+    assert score_team(shuffled, DEFAULT) == score_team(data, DEFAULT)
+
+
+@settings(max_examples=80, deadline=None)
+@given(months(), st.integers(1, 10**9))
+def test_more_revenue_never_lowers_a_score(data, extra):
+    owned = {c.id for c in data.customers if c.owner_id == ALICE}
+    orders = [t for t in data.touches if t.kind == "order" and t.customer_id in owned]
+    assume(orders)
+    bigger = orders[0]
+    richer = dataclasses.replace(
+        data,
+        touches=[
+            dataclasses.replace(t, amount_minor=t.amount_minor + extra) if t is bigger else t
+            for t in data.touches
+        ],
+    )
+    before = score_team(data, DEFAULT).member(ALICE)
+    after = score_team(richer, DEFAULT).member(ALICE)
+    assert after.total >= before.total
+    assert after.line("revenue").raw >= before.line("revenue").raw
