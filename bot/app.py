@@ -12,14 +12,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import normalise_locale
 from bot.settings import Settings
-from handlers import customers, followups, help, home, touches
+from handlers import customers, followups, help, home, scores, touches
 from handlers.context import Deps
 from storage.db import Database
 from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
 
-SURFACES = (customers, touches, followups, home, help)
+SURFACES = (customers, touches, followups, scores, home, help)
 # users.info runs before the ack on a first contact; Slack waits 3 s for the ack in all.
 PROFILE_TIMEOUT = 1.5
 

@@ -9,8 +9,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers.context import Deps, listener
 from handlers.ui.home import HOME_FOLLOWUPS, HOME_TOUCHES, home_view
+from handlers.ui.scores import home_card
 from storage.followups import open_followups
 from storage.members import Actor
+from storage.scores import team_scores
 from storage.touches import recent_touches
 
 
@@ -21,8 +23,18 @@ async def publish_home(deps: Deps, client: AsyncWebClient, actor: Actor) -> None
         deps.sessions, actor, limit=HOME_FOLLOWUPS, due_by=today + timedelta(days=7)
     )
     touches = await recent_touches(deps.sessions, actor, limit=HOME_TOUCHES)
-    view = home_view(actor.locale, actor.timezone, today, followups, touches)
+    card = await _score_card(deps, actor)
+    view = home_view(actor.locale, actor.timezone, today, followups, touches, card)
     await client.views_publish(user_id=actor.slack_user_id, view=view)
+
+
+async def _score_card(deps: Deps, actor: Actor) -> list:
+    """The member's score and rank this month, if they are on a team and scored."""
+    if actor.team_id is None:
+        return home_card(actor.locale, None, None)
+    view = await team_scores(deps.sessions, actor.team_id)
+    mine = [m for m in view.score.members if m.member_id == actor.member_id]
+    return home_card(actor.locale, view, mine[0]) if mine else []
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

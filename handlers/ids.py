@@ -11,6 +11,8 @@ class Command(StrEnum):
     TOUCH = "/touch"
     CUSTOMER = "/customer"
     FOLLOWUP = "/followup"
+    SCORE = "/score"
+    LEADERBOARD = "/leaderboard"
     CRM = "/crm"
 
 
@@ -21,6 +23,7 @@ class Callback(StrEnum):
     CUSTOMER_MODAL = "customer_modal"
     LOG_FROM_MESSAGE = "log_touch_from_message"
     LOG_TOUCH = "log_touch"
+    RECORDS_MODAL = "score_records"
 
 
 class Action(StrEnum):
@@ -32,6 +35,9 @@ class Action(StrEnum):
     CHOOSE_CUSTOMER = "choose_customer"
     FOLLOWUP_DONE = "followup_done"
     FOLLOWUP_SNOOZE = "followup_snooze"
+    SCORE_RECORDS = "score_records"
+    RECORDS_PAGE = "score_records_page"
+    OPEN_SCORE = "open_score"
     INPUT = "input"  # the single input element inside each modal input block
 
 

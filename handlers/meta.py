@@ -54,3 +54,13 @@ class SnoozeValue(_Compact):
 
     id: int
     due: date
+
+
+class RecordsValue(_Compact):
+    """A "Records" button: whose line, which metric and period, which page."""
+
+    team: int
+    member: int
+    metric: str
+    period: str  # YYYY-MM
+    page: int = 0

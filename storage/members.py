@@ -37,7 +37,9 @@ class Actor:
     name: str
     timezone: str
     locale: str
-    is_admin: bool = False
+    is_admin: bool = False  # a Slack workspace admin/owner, or made admin in CRM Pay
+    role: str = "sales"
+    team_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -56,7 +58,9 @@ def _actor(m: Member) -> Actor:
         name=m.name,
         timezone=m.timezone,
         locale=m.locale,
-        is_admin=m.is_workspace_admin,
+        is_admin=m.is_workspace_admin or m.is_app_admin,
+        role=m.role,
+        team_id=m.team_id,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -65,9 +66,42 @@ class Member(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     locale: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(16), default="sales")
-    is_workspace_admin: Mapped[bool] = mapped_column(default=False)
+    is_workspace_admin: Mapped[bool] = mapped_column(default=False)  # per Slack's users.info
+    is_app_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Team(Base):
+    """A team: its channel, calendar, manager and scheme."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    timezone: Mapped[str] = mapped_column(String(64))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    scheme: Mapped[str] = mapped_column(String(80), default="default")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who changed what in the organisation or the scores, and when."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_workspace_at", "workspace_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Customer(Base):
@@ -134,6 +168,7 @@ class Touch(Base):
     source: Mapped[str] = mapped_column(String(16))
     source_ref: Mapped[str | None] = mapped_column(String(300))
     request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    burst_accepted: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     customer: Mapped[Customer] = relationship(lazy="raise")
 

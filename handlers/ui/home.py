@@ -17,12 +17,18 @@ HOME_TOUCHES = 10
 
 
 def home_view(
-    locale: str, tz: str, today: date, followups: FollowupList, touches: list[TouchView]
+    locale: str,
+    tz: str,
+    today: date,
+    followups: FollowupList,
+    touches: list[TouchView],
+    score_card: list[kit.Block] | None = None,
 ) -> dict[str, Any]:
-    """The member's App Home tab."""
+    """The member's App Home tab: score card, actions, follow-ups, recent touches."""
     blocks: list[kit.Block] = [
         kit.header(t(locale, "home.header")),
         kit.context(t(locale, "home.intro")),
+        *(score_card or []),
         kit.actions(
             kit.button(t(locale, "button.log_touch"), Action.OPEN_TOUCH_FORM, style="primary"),
             kit.button(t(locale, "button.register"), Action.OPEN_CUSTOMER_FORM),

@@ -1,0 +1,127 @@
+"""`/score`, the records behind each line, `/leaderboard`."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.i18n import t
+from handlers.context import Deps, listener
+from handlers.ids import Action, Command
+from handlers.meta import RecordsValue
+from handlers.ui import kit
+from handlers.ui.scores import leaderboard, records_modal, score_message
+from storage.members import Actor
+from storage.scores import (
+    NoTeam,
+    NotYourReport,
+    ScoreView,
+    is_manager_of,
+    record_labels,
+    resolve_subject,
+    team_scores,
+)
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+async def may_see_pay(deps: Deps, actor: Actor, view: ScoreView, member_id: int) -> bool:
+    """Pay is shown to the member, their manager and admins: never to teammates."""
+    return member_id == actor.member_id or actor.is_admin or view.manager_id == actor.member_id
+
+
+async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
+    """Render `/score [last] [@member]` for the actor, or raise a refusal."""
+    words = text.casefold().split()
+    last = "last" in words or "上月" in words
+    mention = _MENTION.search(text)
+    team_id, member_id = await resolve_subject(
+        deps.sessions, actor, mention.group(1) if mention else None
+    )
+    view = await team_scores(deps.sessions, team_id, last=last)
+    scored = [m for m in view.score.members if m.member_id == member_id]
+    if not scored:
+        raise NoTeam()  # managers and admins are not scored
+    member = scored[0]
+    who = (
+        t(actor.locale, "score.you")
+        if member_id == actor.member_id
+        else (f"<@{view.user_ids.get(member_id, '?')}>")
+    )
+    return score_message(
+        actor.locale,
+        view,
+        member,
+        who=who,
+        show_pay=await may_see_pay(deps, actor, view, member_id),
+    )
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    guarded = listener(deps)
+
+    @app.command(Command.SCORE)
+    @guarded
+    async def score_command(ack, command, actor) -> None:
+        text = command.get("text") or ""
+        if text.strip().casefold() in ("help", "帮助"):
+            usage = t(actor.locale, "usage.score")
+            await ack(response_type="ephemeral", **kit.message(usage, [kit.section(usage)]))
+            return
+        await ack(response_type="ephemeral", **await score_reply(deps, actor, text))
+
+    @app.action(Action.OPEN_SCORE)
+    @guarded
+    async def open_score(ack, body, client, actor) -> None:
+        await ack()
+        message = await score_reply(deps, actor, "")
+        view = kit.modal(
+            t(actor.locale, "score.you"), message["blocks"], close=t(actor.locale, "button.close")
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    async def records_view(actor: Actor, value: RecordsValue) -> dict:
+        view = await team_scores(deps.sessions, value.team, month=value.period)
+        allowed = (
+            value.member == actor.member_id
+            or actor.is_admin
+            or (await is_manager_of(deps.sessions, actor, value.team))
+        )
+        if not allowed:
+            raise NotYourReport(user=view.user_ids.get(value.member, "?"))
+        line = view.score.member(value.member).line(value.metric)
+        labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in line.records])
+        return records_modal(actor.locale, actor.timezone, value, line, labels)
+
+    @app.action(Action.SCORE_RECORDS)
+    @guarded
+    async def show_records(ack, body, action, client, actor) -> None:
+        await ack()
+        modal = await records_view(actor, RecordsValue.model_validate_json(action["value"]))
+        if (body.get("view") or {}).get("type") == "modal":
+            await client.views_push(trigger_id=body["trigger_id"], view=modal)
+        else:
+            await client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    @app.action(Action.RECORDS_PAGE)
+    @guarded
+    async def records_page(ack, body, action, client, actor) -> None:
+        await ack()
+        modal = await records_view(actor, RecordsValue.model_validate_json(action["value"]))
+        await client.views_update(
+            view_id=body["view"]["id"], hash=body["view"].get("hash"), view=modal
+        )
+
+    @app.command(Command.LEADERBOARD)
+    @guarded
+    async def leaderboard_command(ack, command, actor) -> None:
+        if actor.team_id is None:
+            raise NoTeam()
+        last = (command.get("text") or "").strip().casefold() in ("last", "上月")
+        view = await team_scores(deps.sessions, actor.team_id, last=last)
+        sees_all = actor.is_admin or view.manager_id == actor.member_id
+        pay_for = {
+            m.member_id for m in view.score.members if sees_all or m.member_id == actor.member_id
+        }
+        await ack(response_type="ephemeral", **leaderboard(actor.locale, view, pay_for))

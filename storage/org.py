@@ -1,0 +1,259 @@
+"""The organisation: teams, their managers and members, admins; every change audited."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.errors import DomainError, FieldError
+from storage.members import NEVER, Actor
+from storage.models import AuditEntry, Member, Team
+from storage.vocab import Role
+
+
+class NotAdmin(DomainError):
+    """Only admins change the organisation."""
+
+    code = "error.not_admin"
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise NotAdmin()
+
+
+async def audit(
+    session: AsyncSession,
+    workspace_id: str,
+    actor_id: int | None,
+    action: str,
+    subject: str,
+    **detail: object,
+) -> None:
+    """Record who changed what (in the caller's transaction)."""
+    session.add(
+        AuditEntry(
+            workspace_id=workspace_id,
+            actor_id=actor_id,
+            action=action,
+            subject=subject[:200],
+            detail=json.dumps(detail, default=str),
+        )
+    )
+
+
+async def member_by_user(
+    session: AsyncSession, workspace_id: str, user_id: str, timezone: str, locale: str = "en"
+) -> Member:
+    """The member for a Slack user, created as a placeholder if they never used the bot.
+
+    A placeholder's profile is read from Slack on their first contact.
+    """
+    m = await session.scalar(
+        select(Member).where(Member.workspace_id == workspace_id, Member.slack_user_id == user_id)
+    )
+    if m is None:
+        m = Member(
+            workspace_id=workspace_id,
+            slack_user_id=user_id,
+            name=user_id,
+            timezone=timezone,
+            locale=locale,
+            updated_at=NEVER,
+        )
+        session.add(m)
+        await session.flush()
+    return m
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FieldError("field.timezone_unknown", field="timezone", value=value) from None
+    return value
+
+
+class OrgMember(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user: str = Field(pattern=r"^[UW][A-Z0-9]+$")
+    role: Role = Role.SALES
+
+
+class OrgTeam(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=80)
+    channel: str | None = Field(default=None, pattern=r"^[CG][A-Z0-9]+$")
+    timezone: str = "Asia/Shanghai"
+    manager: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]+$")
+    scheme: str = "default"
+    members: list[OrgMember] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}") from None
+        return v
+
+
+class OrgFile(BaseModel):
+    """What `crmpay org import` reads: admins and teams with their people."""
+
+    model_config = ConfigDict(extra="forbid")
+    workspace: str = Field(pattern=r"^[TE][A-Z0-9]+$")
+    admins: list[str] = []
+    teams: list[OrgTeam] = []
+
+
+@dataclass(frozen=True)
+class TeamView:
+    id: int
+    name: str
+    channel_id: str | None
+    timezone: str
+    manager_user_id: str | None
+    scheme: str
+    members: list[tuple[str, str]]  # (slack user id, role)
+
+
+async def upsert_team(
+    session: AsyncSession,
+    workspace_id: str,
+    actor_id: int | None,
+    name: str,
+    *,
+    timezone: str | None = None,
+    channel_id: str | None = None,
+    scheme: str | None = None,
+) -> Team:
+    team = await session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
+    )
+    if team is None:
+        team = Team(
+            workspace_id=workspace_id, name=name, timezone=_zone(timezone or "Asia/Shanghai")
+        )
+        session.add(team)
+        await session.flush()
+        await audit(session, workspace_id, actor_id, "team.create", name)
+    changes = {}
+    for attr, value in (("timezone", timezone), ("channel_id", channel_id), ("scheme", scheme)):
+        if value is not None and getattr(team, attr) != value:
+            setattr(team, attr, _zone(value) if attr == "timezone" else value)
+            changes[attr] = value
+    if changes:
+        await audit(session, workspace_id, actor_id, "team.update", name, **changes)
+    return team
+
+
+async def place_member(
+    session: AsyncSession, team: Team, actor_id: int | None, user_id: str, role: str
+) -> Member:
+    m = await member_by_user(session, team.workspace_id, user_id, team.timezone)
+    if (m.team_id, m.role) != (team.id, role):
+        await audit(
+            session,
+            team.workspace_id,
+            actor_id,
+            "member.place",
+            user_id,
+            team=team.name,
+            role=role,
+            was_team=m.team_id,
+            was_role=m.role,
+        )
+        m.team_id, m.role = team.id, role
+    return m
+
+
+async def set_manager(
+    session: AsyncSession, team: Team, actor_id: int | None, user_id: str
+) -> None:
+    m = await place_member(session, team, actor_id, user_id, Role.MANAGER)
+    if team.manager_id != m.id:
+        team.manager_id = m.id
+        await audit(session, team.workspace_id, actor_id, "team.manager", team.name, user=user_id)
+
+
+async def grant_admin(
+    session: AsyncSession, workspace_id: str, actor_id: int | None, user_id: str
+) -> None:
+    m = await member_by_user(session, workspace_id, user_id, "Asia/Shanghai")
+    if not m.is_app_admin:
+        m.is_app_admin = True
+        await audit(session, workspace_id, actor_id, "admin.grant", user_id)
+
+
+async def import_org(sessions: async_sessionmaker[AsyncSession], org: OrgFile) -> int:
+    """Load teams, managers, members and admins; return how many changes were audited."""
+    async with sessions.begin() as session:
+        before = await _audit_count(session, org.workspace)
+        for user in org.admins:
+            await grant_admin(session, org.workspace, None, user)
+        for t in org.teams:
+            team = await upsert_team(
+                session,
+                org.workspace,
+                None,
+                t.name,
+                timezone=t.timezone,
+                channel_id=t.channel,
+                scheme=t.scheme,
+            )
+            if t.manager:
+                await set_manager(session, team, None, t.manager)
+            for om in t.members:
+                await place_member(session, team, None, om.user, om.role)
+        return await _audit_count(session, org.workspace) - before
+
+
+async def _audit_count(session: AsyncSession, workspace_id: str) -> int:
+    from sqlalchemy import func
+
+    await session.flush()
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.workspace_id == workspace_id)
+        )
+        or 0
+    )
+
+
+async def teams(sessions: async_sessionmaker[AsyncSession], workspace_id: str) -> list[TeamView]:
+    """Every team of a workspace with its people."""
+    async with sessions.begin() as session:
+        rows = list(
+            await session.scalars(
+                select(Team).where(Team.workspace_id == workspace_id).order_by(Team.name)
+            )
+        )
+        people = (
+            await session.execute(
+                select(Member.team_id, Member.slack_user_id, Member.role, Member.id)
+                .where(Member.workspace_id == workspace_id, Member.team_id.is_not(None))
+                .order_by(Member.slack_user_id)
+            )
+        ).all()
+        users = {mid: uid for _, uid, _, mid in people}
+        return [
+            TeamView(
+                t.id,
+                t.name,
+                t.channel_id,
+                t.timezone,
+                users.get(t.manager_id),
+                t.scheme,
+                [(uid, role) for tid, uid, role, _ in people if tid == t.id],
+            )
+            for t in rows
+        ]

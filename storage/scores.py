@@ -1,0 +1,264 @@
+"""Load a team's period from the database in a few set-based queries, and score it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scoring.engine import score_team
+from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
+from scoring.results import TeamScore
+from scoring.scheme import Scheme, load_scheme
+from storage.errors import DomainError
+from storage.members import Actor
+from storage.models import Customer, Followup, Member, Team, Touch, utcnow
+
+SCORED_ROLES = ("sales", "service")
+
+
+class NoTeam(DomainError):
+    """The member is not on a team yet, so there is nothing to rank them in."""
+
+    code = "error.no_team"
+
+
+class NotYourReport(DomainError):
+    """Managers see their own reports' scores only."""
+
+    code = "error.not_your_report"
+
+
+@lru_cache(maxsize=16)
+def scheme_named(name: str) -> Scheme:
+    """A shipped scheme, parsed once per process."""
+    return load_scheme(name)
+
+
+def current_period(timezone: str, now: datetime | None = None) -> Period:
+    local = (now or utcnow()).astimezone(ZoneInfo(timezone))
+    return Period(local.year, local.month, timezone)
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(period.timezone)
+    start = datetime.combine(period.first_day, datetime.min.time(), zone).astimezone(UTC)
+    end = datetime.combine(period.next_first_day, datetime.min.time(), zone).astimezone(UTC)
+    return start, end
+
+
+async def load_team_data(
+    session: AsyncSession, team: Team, period: Period, lookback_days: int
+) -> TeamData:
+    """Everything the engine needs for one team and period: five queries, whatever its size."""
+    start, end = _bounds(period)
+    members = (
+        await session.execute(
+            select(Member.id, Member.name, Member.role).where(
+                Member.team_id == team.id, Member.role.in_(SCORED_ROLES)
+            )
+        )
+    ).all()
+    team_members = select(Member.id).where(Member.team_id == team.id).scalar_subquery()
+    owned = select(Customer.id).where(Customer.owner_id.in_(team_members))
+    first_orders = (
+        select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
+        .where(Touch.kind == "order", Touch.customer_id.in_(owned))
+        .group_by(Touch.customer_id)
+        .subquery()
+    )
+    customers = (
+        await session.execute(
+            select(
+                Customer.id,
+                Customer.owner_id,
+                Customer.created_at,
+                Customer.status,
+                Customer.phone,
+                Customer.occupation,
+                Customer.segment,
+                first_orders.c.first,
+            )
+            .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
+            .where(Customer.owner_id.in_(team_members))
+        )
+    ).all()
+    touches = (
+        await session.scalars(
+            select(Touch).where(
+                or_(
+                    and_(
+                        Touch.customer_id.in_(owned),
+                        Touch.occurred_at >= start - timedelta(days=lookback_days),
+                        Touch.occurred_at < end,
+                    ),
+                    and_(
+                        Touch.member_id.in_(team_members),
+                        Touch.occurred_at >= start,
+                        Touch.occurred_at < end,
+                    ),
+                )
+            )
+        )
+    ).all()
+    followups = (
+        await session.execute(
+            select(
+                Followup.id,
+                Followup.member_id,
+                Followup.customer_id,
+                Followup.due_on,
+                Followup.done_at,
+            ).where(
+                Followup.member_id.in_(team_members),
+                Followup.due_on >= period.first_day,
+                Followup.due_on < period.next_first_day,
+            )
+        )
+    ).all()
+    return TeamData(
+        team_id=team.id,
+        period=period,
+        members=[MemberIn(i, n, r) for i, n, r in members],
+        customers=[
+            CustomerIn(i, o, c, s, bool(p), bool(occ), bool(seg), first)
+            for i, o, c, s, p, occ, seg, first in customers
+        ],
+        touches=[
+            TouchIn(
+                t.id,
+                t.customer_id,
+                t.member_id,
+                t.kind,
+                t.occurred_at,
+                t.logged_at,
+                t.amount_minor,
+                t.csat,
+                t.nps,
+                t.burst_accepted,
+            )
+            for t in touches
+        ],
+        followups=[FollowupIn(*row) for row in followups],
+    )
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """A team's scores for a period, with what the page needs to name people."""
+
+    team_id: int
+    team_name: str
+    manager_id: int | None
+    period: Period
+    score: TeamScore
+    user_ids: dict[int, str]  # member id → Slack user id
+
+
+async def team_scores(
+    sessions: async_sessionmaker[AsyncSession],
+    team_id: int,
+    period: Period | None = None,
+    last: bool = False,
+    now: datetime | None = None,
+) -> ScoreView:
+    """Score a team's current (or given, or previous) period as of now."""
+    now = now or utcnow()
+    async with sessions.begin() as session:
+        team = await session.get(Team, team_id)
+        assert team is not None
+        period = period or current_period(team.timezone, now)
+        if last:
+            period = period.previous
+        scheme = scheme_named(team.scheme)
+        version = scheme.version_for(period.first_day)
+        data = await load_team_data(session, team, period, version.retention_lookback_days)
+        users = dict(
+            (
+                await session.execute(
+                    select(Member.id, Member.slack_user_id).where(Member.team_id == team.id)
+                )
+            ).all()
+        )
+        _, end = _bounds(period)
+        score = score_team(data, scheme, as_of=min(now, end))
+        return ScoreView(team.id, team.name, team.manager_id, period, score, users)
+
+
+async def resolve_subject(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, user_id: str | None
+) -> tuple[int, int]:
+    """(team id, member id) whose score the actor may see: their own, or a report's."""
+    async with sessions.begin() as session:
+        if user_id is None or user_id == actor.slack_user_id:
+            if actor.team_id is None:
+                raise NoTeam()
+            return actor.team_id, actor.member_id
+        subject = await session.scalar(
+            select(Member).where(
+                Member.workspace_id == actor.workspace_id, Member.slack_user_id == user_id
+            )
+        )
+        team = await session.get(Team, subject.team_id) if subject and subject.team_id else None
+        if team is None or subject is None:
+            raise NotYourReport(user=user_id)
+        if team.manager_id != actor.member_id and not actor.is_admin:
+            raise NotYourReport(user=user_id)
+        return team.id, subject.id
+
+
+async def is_manager_of(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, team_id: int
+) -> bool:
+    async with sessions.begin() as session:
+        team = await session.get(Team, team_id)
+        return team is not None and team.manager_id == actor.member_id
+
+
+@dataclass(frozen=True)
+class RecordLabel:
+    """What a record is, for the records modal."""
+
+    title: str  # the customer's name
+    kind: str | None = None  # a touch's kind
+    when: datetime | None = None
+    due: object | None = None
+    amount_minor: int | None = None
+
+
+async def record_labels(
+    sessions: async_sessionmaker[AsyncSession], refs: list[tuple[str, int]]
+) -> dict[tuple[str, int], RecordLabel]:
+    """Describe records by (kind, id) with one query per record kind."""
+    ids: dict[str, set[int]] = {"touch": set(), "customer": set(), "followup": set()}
+    for kind, rid in refs:
+        ids[kind].add(rid)
+    out: dict[tuple[str, int], RecordLabel] = {}
+    async with sessions.begin() as session:
+        if ids["touch"]:
+            rows = await session.execute(
+                select(Touch.id, Touch.kind, Touch.occurred_at, Touch.amount_minor, Customer.name)
+                .join(Customer, Customer.id == Touch.customer_id)
+                .where(Touch.id.in_(ids["touch"]))
+            )
+            for tid, kind, when, amount, name in rows:
+                out[("touch", tid)] = RecordLabel(name, kind, when, amount_minor=amount)
+        if ids["customer"]:
+            rows = await session.execute(
+                select(Customer.id, Customer.name).where(Customer.id.in_(ids["customer"]))
+            )
+            for cid, name in rows:
+                out[("customer", cid)] = RecordLabel(name)
+        if ids["followup"]:
+            rows = await session.execute(
+                select(Followup.id, Followup.due_on, Customer.name)
+                .join(Customer, Customer.id == Followup.customer_id)
+                .where(Followup.id.in_(ids["followup"]))
+            )
+            for fid, due, name in rows:
+                out[("followup", fid)] = RecordLabel(name, due=due)
+    return out
