@@ -113,6 +113,42 @@ async def _until_stopped() -> None:
 
 
 @main.group()
+def org() -> None:
+    """The organisation: teams, managers, members and admins."""
+
+
+@org.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def org_import(path: str) -> None:
+    """Load teams, managers, members and admins from a YAML file (see README)."""
+    import yaml
+    from pydantic import ValidationError
+
+    from bot.settings import DatabaseSettings
+    from storage.db import Database
+    from storage.org import OrgFile, import_org
+
+    try:
+        org_file = OrgFile.model_validate(yaml.safe_load(open(path, encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as e:
+        click.echo(f"crmpay: error: {path}: {str(e).splitlines()[0]}", err=True)
+        if isinstance(e, ValidationError):
+            err = e.errors()[0]
+            click.echo(f"  {'.'.join(map(str, err['loc']))}: {err['msg']}", err=True)
+        sys.exit(2)
+
+    async def run() -> int:
+        db = Database(_settings(DatabaseSettings).database_url)
+        try:
+            return await import_org(db.sessions, org_file)
+        finally:
+            await db.dispose()
+
+    changes = asyncio.run(run())
+    click.echo(f"crmpay: imported {len(org_file.teams)} team(s); {changes} change(s) audited")
+
+
+@main.group()
 def db() -> None:
     """Database schema commands."""
 

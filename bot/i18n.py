@@ -111,6 +111,8 @@ EN: dict[str, str] = {
     "error.unexpected": "Something went wrong on our side and nothing was saved. If it keeps "
     "happening, give your admin this reference: `{ref}`.",
     "error.fix_these": "Please fix this and try again:",
+    "error.generic": "That did not work; check what you typed and try again.",
+    "error.fields": "Please fix the fields marked below.",
     "error.usage": "Usage: {usage}",
     # Results
     "touch.logged": "Logged: {kind} with *{customer}*, {when}.",
@@ -235,8 +237,30 @@ EN: dict[str, str] = {
     "not one).",
     "field.timezone_unknown": "“{value}” is not a time zone. Use a name such as Asia/Shanghai.",
     "label.timezone": "Time zone",
+    "label.scheme": "Scheme",
+    "label.user": "Member",
+    "label.role": "Role",
     "usage.score": "`/score` your score now · `/score last` last month · `/score @member` one of "
     "your reports",
+    "error.team_not_found": "There is no team called “{name}”. `/crm team list` shows them.",
+    "field.role_unknown": "“{value}” is not a role. Use sales, service, manager or admin.",
+    "crm.teams": "Teams",
+    "crm.no_teams": "No teams yet. An admin creates one with `/crm team create`.",
+    "crm.team_line": "*{name}* · {channel} · {timezone} · manager {manager} · {members}",
+    "crm.nobody": "nobody",
+    "crm.done": "Done. {what}",
+    "crm.team_created": "Team *{name}* is set up.",
+    "crm.member_placed": "<@{user}> is on *{name}* as {role}.",
+    "crm.preview_header": "Scheme “{scheme}” replayed on {period}",
+    "crm.preview_line": "<@{user}> {old} → {new} · {old_pay} → {new_pay}",
+    "crm.preview_none": "No scored members to compare.",
+    "usage.crm_admin": 'Admins: `/crm team list`, `/crm team create "<name>" #channel '
+    '<time zone>`, `/crm team add "<name>" @member sales|service|manager|admin`, '
+    "`/crm scheme preview <name>`.",
+    "field.user_mention": "“{value}” is not a person. Mention them with @ and pick from the list.",
+    "field.scheme_name": "“{value}” is not a scheme name (letters, digits, - and _).",
+    "field.scheme_unknown": "There is no scheme called “{value}”.",
+    "field.scheme_invalid": "That scheme does not validate: {value}",
 }
 
 ZH: dict[str, str] = {
@@ -326,6 +350,8 @@ ZH: dict[str, str] = {
     "error.not_found": "该记录已不存在，或不属于你。",
     "error.unexpected": "系统出错，本次操作未保存。如果反复出现，请把此编号告诉管理员：`{ref}`。",
     "error.fix_these": "请修改后重试：",
+    "error.generic": "操作未成功，请检查输入后重试。",
+    "error.fields": "请修改下面标出的字段。",
     "error.usage": "用法：{usage}",
     "touch.logged": "已记录与*{customer}*的{kind}（{when}）。",
     "touch.amount": "金额：{amount}。",
@@ -391,7 +417,8 @@ ZH: dict[str, str] = {
     "score.header": "{who} — {period}",
     "score.you": "你的得分",
     "score.summary": "*{total}* / 100 · 等级 *{tier}* · 排名 *{rank}* / {of}",
-    "score.pay": "预计薪酬 {total} = 底薪 {base} + 浮动 {variable}（×{multiplier}）+ 团队奖金 {bonus}{capped}",
+    "score.pay": "预计薪酬 {total} = 底薪 {base} + 浮动 {variable}（×{multiplier}）"
+    "+ 团队奖金 {bonus}{capped}",
     "score.capped": "（已封顶）",
     "score.line": "*{metric}* — {points} / {weight} 分\n{why}",
     "score.records": "明细",
@@ -433,11 +460,33 @@ ZH: dict[str, str] = {
     "home.no_team": "你还没有加入团队，因此没有得分。管理员可用 `/crm team add` 添加你。",
     "button.see_score": "查看每一项",
     "error.not_admin": "只有管理员可以修改团队。请联系工作区管理员或 CRM Pay 管理员。",
-    "error.no_team": "你还没有加入团队，暂无得分。管理员可用 `/crm team add <团队> @你 sales` 添加你。",
+    "error.no_team": "你还没有加入团队，暂无得分。"
+    "管理员可用 `/crm team add <团队> @你 sales` 添加你。",
     "error.not_your_report": "你只能查看自己下属的得分（<@{user}> 不是）。",
     "field.timezone_unknown": "“{value}”不是时区。请使用 Asia/Shanghai 这样的名称。",
     "label.timezone": "时区",
+    "label.scheme": "方案",
+    "label.user": "成员",
+    "label.role": "角色",
     "usage.score": "`/score` 当前得分 · `/score last` 上月 · `/score @成员` 查看下属",
+    "error.team_not_found": "没有名为“{name}”的团队。用 `/crm team list` 查看。",
+    "field.role_unknown": "“{value}”不是角色。请使用 sales、service、manager 或 admin。",
+    "crm.teams": "团队",
+    "crm.no_teams": "还没有团队。管理员可用 `/crm team create` 创建。",
+    "crm.team_line": "*{name}* · {channel} · {timezone} · 经理 {manager} · {members}",
+    "crm.nobody": "无",
+    "crm.done": "完成。{what}",
+    "crm.team_created": "团队*{name}*已设置。",
+    "crm.member_placed": "<@{user}> 已加入*{name}*，角色 {role}。",
+    "crm.preview_header": "方案“{scheme}”在 {period} 的回放",
+    "crm.preview_line": "<@{user}> {old} → {new} · {old_pay} → {new_pay}",
+    "crm.preview_none": "没有可比较的成员。",
+    "usage.crm_admin": '管理员：`/crm team list`、`/crm team create "<名称>" #频道 <时区>`、'
+    '`/crm team add "<名称>" @成员 sales|service|manager|admin`、`/crm scheme preview <名称>`。',
+    "field.user_mention": "“{value}”不是成员。请用 @ 提及并从列表中选择。",
+    "field.scheme_name": "“{value}”不是方案名称（字母、数字、- 和 _）。",
+    "field.scheme_unknown": "没有名为“{value}”的方案。",
+    "field.scheme_invalid": "该方案未通过校验：{value}",
 }
 
 CATALOGUES = {"en": EN, "zh": ZH}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +53,7 @@ class Settings(DatabaseSettings):
     default_locale: str = "en"
     default_phone_region: str = "CN"
     currency: str = "CNY"
+    schemes_dir: Path | None = None  # extra scheme files for `/crm scheme preview <name>`
 
     @field_validator("slack_api_url")
     @classmethod

@@ -36,7 +36,8 @@ class Action(StrEnum):
     FOLLOWUP_DONE = "followup_done"
     FOLLOWUP_SNOOZE = "followup_snooze"
     SCORE_RECORDS = "score_records"
-    RECORDS_PAGE = "score_records_page"
+    RECORDS_PREV = "score_records_prev"
+    RECORDS_NEXT = "score_records_next"
     OPEN_SCORE = "open_score"
     INPUT = "input"  # the single input element inside each modal input block
 

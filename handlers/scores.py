@@ -104,7 +104,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
         else:
             await client.views_open(trigger_id=body["trigger_id"], view=modal)
 
-    @app.action(Action.RECORDS_PAGE)
+    @app.action(Action.RECORDS_PREV)
+    @app.action(Action.RECORDS_NEXT)
     @guarded
     async def records_page(ack, body, action, client, actor) -> None:
         await ack()

@@ -257,3 +257,55 @@ async def teams(sessions: async_sessionmaker[AsyncSession], workspace_id: str) -
             )
             for t in rows
         ]
+
+
+class TeamNotFound(DomainError):
+    code = "error.team_not_found"
+
+
+async def _team_named(session: AsyncSession, workspace_id: str, name: str) -> Team:
+    team = await session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
+    )
+    if team is None:
+        raise TeamNotFound(name=name)
+    return team
+
+
+async def create_team(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    name: str,
+    channel_id: str | None,
+    timezone: str | None,
+) -> None:
+    """Create (or update) a team; admins only."""
+    require_admin(actor)
+    async with sessions.begin() as session:
+        await upsert_team(
+            session,
+            actor.workspace_id,
+            actor.member_id,
+            name,
+            timezone=timezone,
+            channel_id=channel_id,
+        )
+
+
+async def add_to_team(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, name: str, user_id: str, role: str
+) -> None:
+    """Put a member on a team with a role (`manager` makes them its manager); admins only."""
+    require_admin(actor)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise FieldError("field.role_unknown", field="role", value=role) from None
+    async with sessions.begin() as session:
+        team = await _team_named(session, actor.workspace_id, name)
+        if role == Role.MANAGER:
+            await set_manager(session, team, actor.member_id, user_id)
+        elif role == Role.ADMIN:
+            await grant_admin(session, actor.workspace_id, actor.member_id, user_id)
+        else:
+            await place_member(session, team, actor.member_id, user_id, role)

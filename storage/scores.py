@@ -162,16 +162,21 @@ class ScoreView:
 async def team_scores(
     sessions: async_sessionmaker[AsyncSession],
     team_id: int,
-    period: Period | None = None,
+    month: str | None = None,
     last: bool = False,
     now: datetime | None = None,
 ) -> ScoreView:
-    """Score a team's current (or given, or previous) period as of now."""
+    """Score a team's current (or `month`, YYYY-MM, or previous) period as of now."""
     now = now or utcnow()
     async with sessions.begin() as session:
         team = await session.get(Team, team_id)
-        assert team is not None
-        period = period or current_period(team.timezone, now)
+        if team is None:
+            raise NoTeam()
+        if month:
+            year, mon = (int(x) for x in month.split("-"))
+            period = Period(year, mon, team.timezone)
+        else:
+            period = current_period(team.timezone, now)
         if last:
             period = period.previous
         scheme = scheme_named(team.scheme)
@@ -261,4 +266,50 @@ async def record_labels(
             )
             for fid, due, name in rows:
                 out[("followup", fid)] = RecordLabel(name, due=due)
+    return out
+
+
+@dataclass(frozen=True)
+class TeamPreview:
+    team_name: str
+    period: Period
+    changes: list  # scoring.engine.Change
+    user_ids: dict[int, str]
+
+
+async def preview_scheme(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    proposed: Scheme,
+    now: datetime | None = None,
+) -> list[TeamPreview]:
+    """Replay last month of every team under `proposed`; admins only."""
+    from scoring.engine import replay
+    from storage.org import require_admin
+
+    require_admin(actor)
+    now = now or utcnow()
+    out = []
+    async with sessions.begin() as session:
+        rows = list(
+            await session.scalars(
+                select(Team).where(Team.workspace_id == actor.workspace_id).order_by(Team.name)
+            )
+        )
+        for team in rows:
+            period = current_period(team.timezone, now).previous
+            current = scheme_named(team.scheme)
+            lookback = max(
+                current.version_for(period.first_day).retention_lookback_days,
+                proposed.version_for(period.first_day).retention_lookback_days,
+            )
+            data = await load_team_data(session, team, period, lookback)
+            users = dict(
+                (
+                    await session.execute(
+                        select(Member.id, Member.slack_user_id).where(Member.team_id == team.id)
+                    )
+                ).all()
+            )
+            out.append(TeamPreview(team.name, period, replay(data, current, proposed), users))
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from aiohttp import web
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.engine import make_url
 
 from bot.app import build_app
@@ -22,7 +22,7 @@ from bot.server import build_web_app
 from bot.settings import Settings, load_settings
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.models import Base, Member
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret"
@@ -85,6 +85,8 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         async with database.sessions.begin() as s:
+            # members ↔ teams reference each other: break the cycle first.
+            await s.execute(update(Member).values(team_id=None))
             for table in reversed(Base.metadata.sorted_tables):
                 await s.execute(delete(table))
         await database.dispose()

@@ -109,3 +109,20 @@ def test_order_confirmation_shows_money_and_date_per_locale():
 def test_customer_list_offers_registration_when_nothing_matches():
     msg = customer_list("en", "initech", [], viewer_id=1)
     assert "Register “initech”" in str(msg)
+
+
+def test_every_error_code_and_field_in_the_code_has_words_in_both_languages():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sources = "\n".join(
+        p.read_text() for d in ("storage", "handlers", "bot") for p in (root / d).rglob("*.py")
+    )
+    codes = set(re.findall(r'"((?:field|error)\.[a-z_]+)"', sources))
+    fields = set(re.findall(r'field="([a-z_]+)"', sources))
+    fields |= set(re.findall(r'\.add\("[a-z_.]+", "([a-z_]+)"', sources))
+    assert codes and fields
+    for catalogue in CATALOGUES.values():
+        assert sorted(c for c in codes if c not in catalogue) == []
+        assert sorted(f for f in fields if f"label.{f}" not in catalogue) == []

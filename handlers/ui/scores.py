@@ -183,7 +183,7 @@ def records_modal(
             nav.append(
                 kit.button(
                     t(locale, "records.prev"),
-                    Action.RECORDS_PAGE,
+                    Action.RECORDS_PREV,
                     value.model_copy(update={"page": page - 1}).dump(),
                 )
             )
@@ -191,7 +191,7 @@ def records_modal(
             nav.append(
                 kit.button(
                     t(locale, "records.next"),
-                    Action.RECORDS_PAGE,
+                    Action.RECORDS_NEXT,
                     value.model_copy(update={"page": page + 1}).dump(),
                 )
             )
