@@ -26,13 +26,19 @@ class WorkCalendar:
         self.work_start = work_start
         self.work_end = work_end
         self.extra = frozenset(extra_holidays)
+        self._working: dict[date, bool] = {}
+        self._cutoffs: dict[tuple[date, time], datetime] = {}
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase | dict:
         return holidays.country_holidays(self.country) if self.country else {}
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays and day not in self.extra
+        known = self._working.get(day)
+        if known is None:
+            known = day.weekday() < 5 and day not in self._holidays and day not in self.extra
+            self._working[day] = known
+        return known
 
     def next_working_day(self, day: date) -> date:
         """The first working day after `day`."""
@@ -50,7 +56,11 @@ class WorkCalendar:
 
     def next_day_cutoff(self, moment: datetime, cutoff: time) -> datetime:
         """`cutoff` o'clock on the working day after the local date of `moment`."""
-        return self.at(self.next_working_day(self.local(moment).date()), cutoff)
+        day = self.local(moment).date()
+        found = self._cutoffs.get((day, cutoff))
+        if found is None:
+            found = self._cutoffs[(day, cutoff)] = self.at(self.next_working_day(day), cutoff)
+        return found
 
     def working_seconds(self, start: datetime, end: datetime) -> float:
         """Seconds of working hours between two moments (0 if `end` is not after `start`)."""

@@ -19,6 +19,19 @@ from storage.members import Actor
 from storage.models import Customer, Followup, Member, Team, Touch, utcnow
 
 SCORED_ROLES = ("sales", "service")
+# Plain columns, in TouchIn's field order: rows, not ORM objects, for speed at scale.
+TOUCH_COLUMNS = (
+    Touch.id,
+    Touch.customer_id,
+    Touch.member_id,
+    Touch.kind,
+    Touch.occurred_at,
+    Touch.logged_at,
+    Touch.amount_minor,
+    Touch.csat,
+    Touch.nps,
+    Touch.burst_accepted,
+)
 
 
 class NoTeam(DomainError):
@@ -88,8 +101,8 @@ async def load_team_data(
         )
     ).all()
     touches = (
-        await session.scalars(
-            select(Touch).where(
+        await session.execute(
+            select(*TOUCH_COLUMNS).where(
                 or_(
                     and_(
                         Touch.customer_id.in_(owned),
@@ -128,21 +141,7 @@ async def load_team_data(
             CustomerIn(i, o, c, s, bool(p), bool(occ), bool(seg), first)
             for i, o, c, s, p, occ, seg, first in customers
         ],
-        touches=[
-            TouchIn(
-                t.id,
-                t.customer_id,
-                t.member_id,
-                t.kind,
-                t.occurred_at,
-                t.logged_at,
-                t.amount_minor,
-                t.csat,
-                t.nps,
-                t.burst_accepted,
-            )
-            for t in touches
-        ],
+        touches=[TouchIn(*row) for row in touches],
         followups=[FollowupIn(*row) for row in followups],
     )
 

@@ -1,0 +1,238 @@
+"""Score a realistic month at scale: 1,000 members in 50 teams, 1,000,000 touches.
+
+Generates the organisation into a scratch database (SQLite file, or a scratch PostgreSQL
+database beside --database-url, dropped afterwards), then times scoring every team and
+answering one `/score` (load + score + render), as the bot does.
+
+    .venv/bin/python bench/scoring_scale.py
+    .venv/bin/python bench/scoring_scale.py --database-url postgresql+asyncpg://postgres@127.0.0.1/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert
+from sqlalchemy.engine import make_url
+
+from handlers.ui.scores import score_message
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Customer, Followup, Member, Team, Touch
+from storage.scores import team_scores
+
+WS = "TBENCH"
+ZONE = ZoneInfo("Asia/Shanghai")
+KINDS = (
+    ["call"] * 30
+    + ["visit"] * 10
+    + ["email"] * 15
+    + ["message"] * 20
+    + ["meeting"] * 5
+    + ["order"] * 8
+    + ["inquiry"] * 5
+    + ["response"] * 4
+    + ["complaint"] * 1
+    + ["satisfaction"] * 2
+)
+
+
+async def generate(db: Database, members: int, teams: int, touches: int, now: datetime) -> float:
+    rnd = random.Random(7)
+    start = time.perf_counter()
+    month_start = datetime(now.year, now.month, 1, tzinfo=ZONE).astimezone(UTC)
+    span = (now - month_start).total_seconds()
+    lookback = month_start - timedelta(days=90)
+    per_team = members // teams
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            insert(Team),
+            [
+                {
+                    "id": t + 1,
+                    "workspace_id": WS,
+                    "name": f"Team {t + 1:02d}",
+                    "timezone": "Asia/Shanghai",
+                    "scheme": "default",
+                }
+                for t in range(teams)
+            ],
+        )
+        await conn.execute(
+            insert(Member),
+            [
+                {
+                    "id": m + 1,
+                    "workspace_id": WS,
+                    "slack_user_id": f"U{m + 1:06d}",
+                    "name": f"Rep {m + 1}",
+                    "timezone": "Asia/Shanghai",
+                    "locale": "en",
+                    "role": "service" if m % per_team >= per_team - 4 else "sales",
+                    "team_id": m // per_team + 1,
+                }
+                for m in range(members)
+            ],
+        )
+        customers = []
+        for c in range(members * 20):
+            customers.append(
+                {
+                    "id": c + 1,
+                    "workspace_id": WS,
+                    "owner_id": c // 20 + 1,
+                    "name": f"Cust {c + 1}",
+                    "name_key": f"cust {c + 1}",
+                    "company": "",
+                    "company_key": "",
+                    "phone": f"+86138{c + 1:08d}" if rnd.random() < 0.9 else None,
+                    "occupation": "buyer" if rnd.random() < 0.8 else None,
+                    "segment": "size:10-49" if rnd.random() < 0.7 else None,
+                    "status": "active" if rnd.random() < 0.6 else "lead",
+                    "created_at": lookback
+                    + timedelta(seconds=rnd.random() * (now - lookback).total_seconds()),
+                }
+            )
+        await conn.execute(insert(Customer), customers)
+        batch = []
+        for i in range(touches):
+            customer = rnd.randrange(len(customers))
+            owner = customers[customer]["owner_id"]
+            in_month = rnd.random() < 0.75
+            when = (
+                (month_start + timedelta(seconds=rnd.random() * span))
+                if in_month
+                else (lookback + timedelta(seconds=rnd.random() * 90 * 86400))
+            )
+            kind = rnd.choice(KINDS)
+            batch.append(
+                {
+                    "id": i + 1,
+                    "workspace_id": WS,
+                    "customer_id": customer + 1,
+                    "member_id": owner,
+                    "kind": kind,
+                    "occurred_at": when,
+                    "logged_at": when + timedelta(hours=rnd.choice((0.1, 0.5, 2, 20, 40))),
+                    "note": "",
+                    "amount_minor": rnd.randrange(1000_00, 50000_00) if kind == "order" else None,
+                    "csat": rnd.randint(1, 5) if kind == "satisfaction" else None,
+                    "source": "command",
+                    "burst_accepted": False,
+                }
+            )
+            if len(batch) == 20_000:
+                await conn.execute(insert(Touch), batch)
+                batch = []
+        if batch:
+            await conn.execute(insert(Touch), batch)
+        today = now.astimezone(ZONE).date()
+        first = date(today.year, today.month, 1)
+        await conn.execute(
+            insert(Followup),
+            [
+                {
+                    "id": f + 1,
+                    "workspace_id": WS,
+                    "customer_id": rnd.randrange(len(customers)) + 1,
+                    "member_id": rnd.randrange(members) + 1,
+                    "due_on": first
+                    + timedelta(days=rnd.randrange(max(1, (today - first).days + 5))),
+                    "status": "open",
+                    "snooze_count": 0,
+                }
+                for f in range(members * 30)
+            ],
+        )
+    return time.perf_counter() - start
+
+
+async def measure(url: str, args) -> None:
+    db = Database(url)
+    now = datetime.now(UTC)
+    took = await generate(db, args.members, args.teams, args.touches, now)
+    print(
+        f"generated {args.members} members, {args.teams} teams, {args.members * 20} customers, "
+        f"{args.touches} touches in {took:.1f}s ({args.touches / took:,.0f} touches/s)"
+    )
+    t0 = time.perf_counter()
+    scored = 0
+    for team_id in range(1, args.teams + 1):
+        view = await team_scores(db.sessions, team_id, now=now)
+        scored += len(view.score.members)
+    whole = time.perf_counter() - t0
+    print(f"score the whole org ({scored} members scored): {whole:.2f}s")
+    one = []
+    for i in range(args.repeat):
+        t1 = time.perf_counter()
+        view = await team_scores(db.sessions, 1 + i % args.teams, now=now)
+        member = view.score.members[0]
+        score_message("en", view, member, who="Rep", show_pay=True)
+        one.append(time.perf_counter() - t1)
+    print(
+        f"one /score (load the team's month + score + render), {args.repeat} runs: "
+        f"median {statistics.median(one) * 1000:.0f} ms, max {max(one) * 1000:.0f} ms"
+    )
+    await db.dispose()
+
+
+async def admin(url: str, sql: str) -> None:
+    import asyncpg
+
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--teams", type=int, default=50)
+    parser.add_argument("--touches", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    scratch = None
+    if args.database_url:
+        scratch = f"crmpay_bench_{secrets.token_hex(4)}"
+        asyncio.run(admin(args.database_url, f'CREATE DATABASE "{scratch}"'))
+        url = (
+            make_url(args.database_url)
+            .set(drivername="postgresql+asyncpg", database=scratch)
+            .render_as_string(False)
+        )
+    else:
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/scale.db"
+    try:
+        upgrade(url)
+        print(f"database: {make_url(url).get_backend_name()}")
+        asyncio.run(measure(url, args))
+    finally:
+        if scratch:
+            asyncio.run(admin(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+    cmd = (
+        f".venv/bin/python bench/scoring_scale.py --members {args.members} --teams {args.teams}"
+        f" --touches {args.touches}"
+    )
+    print("reproduce:", cmd + (f" --database-url {args.database_url}" if args.database_url else ""))
+
+
+if __name__ == "__main__":
+    main()
