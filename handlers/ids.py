@@ -39,6 +39,7 @@ class Action(StrEnum):
     RECORDS_PREV = "score_records_prev"
     RECORDS_NEXT = "score_records_next"
     OPEN_SCORE = "open_score"
+    ACCEPT_BURST = "accept_burst"
     INPUT = "input"  # the single input element inside each modal input block
 
 

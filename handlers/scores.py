@@ -17,6 +17,7 @@ from storage.scores import (
     NoTeam,
     NotYourReport,
     ScoreView,
+    accept_bursts,
     is_manager_of,
     record_labels,
     resolve_subject,
@@ -58,6 +59,16 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
     )
 
 
+def _flagged(member) -> set[int]:
+    """Touches of a member left out as a burst, waiting for review."""
+    return {
+        r.id
+        for line in member.lines
+        for r in line.records
+        if r.kind == "touch" and r.reason == "burst_unreviewed"
+    }
+
+
 def register(app: AsyncApp, deps: Deps) -> None:
     guarded = listener(deps)
 
@@ -83,16 +94,25 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     async def records_view(actor: Actor, value: RecordsValue) -> dict:
         view = await team_scores(deps.sessions, value.team, month=value.period)
-        allowed = (
-            value.member == actor.member_id
-            or actor.is_admin
-            or (await is_manager_of(deps.sessions, actor, value.team))
-        )
-        if not allowed:
+        manages = actor.is_admin or await is_manager_of(deps.sessions, actor, value.team)
+        if value.member != actor.member_id and not manages:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
-        line = view.score.member(value.member).line(value.metric)
+        member = view.score.member(value.member)
+        line = member.line(value.metric)
         labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in line.records])
-        return records_modal(actor.locale, actor.timezone, value, line, labels)
+        flagged = len(_flagged(member)) if manages and value.member != actor.member_id else 0
+        return records_modal(actor.locale, actor.timezone, value, line, labels, flagged)
+
+    @app.action(Action.ACCEPT_BURST)
+    @guarded
+    async def accept_burst(ack, body, action, client, actor) -> None:
+        await ack()
+        value = RecordsValue.model_validate_json(action["value"])
+        view = await team_scores(deps.sessions, value.team, month=value.period)
+        touch_ids = sorted(_flagged(view.score.member(value.member)))
+        await accept_bursts(deps.sessions, actor, value.team, value.member, touch_ids)
+        modal = await records_view(actor, value)
+        await client.views_update(view_id=body["view"]["id"], view=modal)
 
     @app.action(Action.SCORE_RECORDS)
     @guarded

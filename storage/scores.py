@@ -312,3 +312,41 @@ async def preview_scheme(
             )
             out.append(TeamPreview(team.name, period, replay(data, current, proposed), users))
     return out
+
+
+async def accept_bursts(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    team_id: int,
+    member_id: int,
+    touch_ids: list[int],
+) -> int:
+    """Let a member's flagged burst of touches count; their manager or an admin only."""
+    from sqlalchemy import update
+
+    from storage.org import audit
+
+    async with sessions.begin() as session:
+        team = await session.get(Team, team_id)
+        if team is None or (team.manager_id != actor.member_id and not actor.is_admin):
+            raise NotYourReport(user="?")
+        result = await session.execute(
+            update(Touch)
+            .where(
+                Touch.id.in_(touch_ids),
+                Touch.member_id == member_id,
+                Touch.burst_accepted.is_(False),
+            )
+            .values(burst_accepted=True)
+        )
+        count = result.rowcount or 0
+        if count:
+            await audit(
+                session,
+                actor.workspace_id,
+                actor.member_id,
+                "burst.accept",
+                f"member:{member_id}",
+                touches=sorted(touch_ids),
+            )
+        return count

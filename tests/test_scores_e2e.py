@@ -182,3 +182,34 @@ def test_org_import_cli(tmp_path, database_url):
         timeout=60,
     )
     assert out.returncode == 2 and "Mars/Base" in out.stderr
+
+
+async def test_a_burst_waits_for_the_manager_then_counts(team):
+    slack = team.slack
+    for i in range(10):
+        await slack.command("U0BOB", Command.CUSTOMER, f"add Burst {i}")
+        await slack.command("U0BOB", Command.TOUCH, f"burst {i} call hello")
+    r = await slack.command("U0BOB", Command.SCORE)
+    assert "not counted" in r.message_text
+    r = await slack.command("U0MGR", Command.SCORE, "<@U0BOB|bob>")
+    timeliness = next(b for b in r.json["blocks"]
+                      if "*Data timeliness*" in b.get("text", {}).get("text", ""))
+    await slack.click("U0MGR", [timeliness], Action.SCORE_RECORDS)
+    [opened] = await team.fake.wait_for("views.open")
+    view = opened.response["view"]
+    shown = render_text(view)
+    assert "waits for your manager's review" in shown
+    assert "Let 11 flagged touches count" in shown  # the pilot order came in the same burst
+    await slack.click("U0MGR", view["blocks"], Action.ACCEPT_BURST, view=view)
+    [updated] = await team.fake.wait_for("views.update")
+    assert "flagged touches count" not in render_text(updated.args["view"])
+    r = await slack.command("U0BOB", Command.SCORE)
+    assert "not counted" not in r.message_text
+    assert "burst.accept" in [a.action for a in await scalars(team.db, select(AuditEntry))]
+    # Bob himself cannot accept his own burst: the button is not offered to him.
+    r = await slack.command("U0BOB", Command.SCORE)
+    own = next(b for b in r.json["blocks"]
+               if "*Data timeliness*" in b.get("text", {}).get("text", ""))
+    await slack.click("U0BOB", [own], Action.SCORE_RECORDS)
+    opened = (await team.fake.wait_for("views.open", 2))[1]
+    assert "flagged touches count" not in render_text(opened.args["view"])

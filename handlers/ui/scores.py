@@ -157,6 +157,7 @@ def records_modal(
     value: RecordsValue,
     line: MetricLine,
     labels: dict[tuple[str, int], RecordLabel],
+    flagged_to_review: int = 0,
 ) -> dict[str, Any]:
     """The records behind one score line, a page at a time (Slack allows 100 blocks)."""
     pages = max(1, -(-len(line.records) // RECORDS_PER_PAGE))
@@ -172,6 +173,17 @@ def records_modal(
             )
         ),
     ]
+    if flagged_to_review:
+        blocks.append(
+            kit.actions(
+                kit.button(
+                    t(locale, "records.accept_burst", n=flagged_to_review),
+                    Action.ACCEPT_BURST,
+                    value.dump(),
+                    style="primary",
+                )
+            )
+        )
     if not chunk:
         blocks.append(kit.section(t(locale, "records.empty")))
     for r in chunk:
