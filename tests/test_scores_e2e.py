@@ -192,8 +192,9 @@ async def test_a_burst_waits_for_the_manager_then_counts(team):
     r = await slack.command("U0BOB", Command.SCORE)
     assert "not counted" in r.message_text
     r = await slack.command("U0MGR", Command.SCORE, "<@U0BOB|bob>")
-    timeliness = next(b for b in r.json["blocks"]
-                      if "*Data timeliness*" in b.get("text", {}).get("text", ""))
+    timeliness = next(
+        b for b in r.json["blocks"] if "*Data timeliness*" in b.get("text", {}).get("text", "")
+    )
     await slack.click("U0MGR", [timeliness], Action.SCORE_RECORDS)
     [opened] = await team.fake.wait_for("views.open")
     view = opened.response["view"]
@@ -208,8 +209,20 @@ async def test_a_burst_waits_for_the_manager_then_counts(team):
     assert "burst.accept" in [a.action for a in await scalars(team.db, select(AuditEntry))]
     # Bob himself cannot accept his own burst: the button is not offered to him.
     r = await slack.command("U0BOB", Command.SCORE)
-    own = next(b for b in r.json["blocks"]
-               if "*Data timeliness*" in b.get("text", {}).get("text", ""))
+    own = next(
+        b for b in r.json["blocks"] if "*Data timeliness*" in b.get("text", {}).get("text", "")
+    )
     await slack.click("U0BOB", [own], Action.SCORE_RECORDS)
     opened = (await team.fake.wait_for("views.open", 2))[1]
     assert "flagged touches count" not in render_text(opened.args["view"])
+
+
+async def test_score_last_shows_the_previous_month(team):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    local = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    previous = f"{local.year - (local.month == 1):04d}-{(local.month - 2) % 12 + 1:02d}"
+    r = await team.slack.command("U0ALICE", Command.SCORE, "last")
+    assert f"Your score — {previous}" in r.message_text
+    assert "CN¥0.00 of CN¥100,000.00 target" in r.message_text  # this month's order is not in it

@@ -360,3 +360,37 @@ def test_more_revenue_never_lowers_a_score(data, extra):
     after = score_team(richer, DEFAULT).member(ALICE)
     assert after.total >= before.total
     assert after.line("revenue").raw >= before.line("revenue").raw
+
+
+def test_conversion_leaves_out_churned_leads_and_earlier_buyers():
+    customers = [
+        cust(1, first_order=at(11, 5, 10)),  # converted this month
+        cust(2),  # still a lead
+        dataclasses.replace(cust(3), status="churned"),  # churned: not a lead any more
+        cust(4, first_order=at(9, 5, 10)),  # bought before: not a lead
+    ]
+    line = one(customers=customers).member(ALICE).line("conversion")
+    assert [(r.id, r.reason) for r in line.records] == [(1, "converted"), (2, "not_yet")]
+    assert line.raw == Decimal("0.5")
+
+
+def test_retention_without_recent_buyers_is_not_applicable():
+    line = one(customers=[cust()]).member(ALICE).line("retention")
+    assert line.raw is None and line.points == 0 and line.effective_weight == 0
+
+
+def test_new_customers_need_a_touch_in_the_period():
+    customers = [cust(1, created=at(11, 3, 9)), cust(2, created=at(11, 4, 9))]
+    touches = [TouchIn(1, 1, ALICE, "call", at(11, 3, 10), at(11, 3, 10))]
+    line = one(customers=customers, touches=touches).member(ALICE).line("new_customers")
+    assert [(r.id, r.counted) for r in line.records] == [(1, True), (2, False)]
+    assert line.raw == 1
+
+
+def test_complaints_by_anyone_count_against_the_owner():
+    touches = [
+        TouchIn(1, 1, CAROL, "complaint", at(11, 3, 10), at(11, 3, 10)),
+        TouchIn(2, 2, ALICE, "call", at(11, 3, 11), at(11, 3, 11)),
+    ]
+    line = one(customers=[cust(1), cust(2)], touches=touches).member(ALICE).line("complaints")
+    assert line.raw == Decimal("0.5") and line.normalised == 0  # over the 0.25 limit
