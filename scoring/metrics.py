@@ -93,6 +93,14 @@ class Context:
         return out
 
     @cached_property
+    def logged_by(self) -> dict[int, list[TouchIn]]:
+        """Touches each member logged, by id."""
+        out: dict[int, list[TouchIn]] = defaultdict(list)
+        for t in sorted(self.data.touches, key=lambda t: t.id):
+            out[t.member_id].append(t)
+        return out
+
+    @cached_property
     def owned(self) -> dict[int, list[CustomerIn]]:
         out: dict[int, list[CustomerIn]] = defaultdict(list)
         for c in sorted(self.data.customers, key=lambda c: c.id):
@@ -272,13 +280,12 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
 def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's touches logged by the cutoff of the next working day."""
     records = []
-    for t in ctx.data.touches:
-        if t.member_id != m.id or not ctx.in_period(t.occurred_at):
+    for t in ctx.logged_by[m.id]:
+        if not ctx.in_period(t.occurred_at):
             continue
         deadline = ctx.calendar.next_day_cutoff(t.occurred_at, ctx.version.timeliness_cutoff)
         on_time = t.logged_at <= deadline
         records.append(ctx.touch_record(t, True, "on_time" if on_time else "late_logged"))
-    records.sort(key=lambda r: r.id)
     counted = [r for r in records if r.counted]
     on_time = sum(r.reason == "on_time" for r in counted)
     return MetricValue("timeliness", _ratio(on_time, len(counted)), records)
