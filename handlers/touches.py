@@ -177,7 +177,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.options(Action.CUSTOMER_PICK)
     @guarded
     async def customer_options(ack, payload, actor) -> None:
-        found = await my_customers(deps.sessions, actor, payload.get("value") or "")
+        # Service agents and managers take ratings and complaints on anyone's customers.
+        found = await my_customers(
+            deps.sessions,
+            actor,
+            payload.get("value") or "",
+            everyone=actor.role in ("service", "manager"),
+        )
         await ack(options=[customer_option(c) for c in found])
 
     @app.view(Callback.TOUCH_MODAL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -204,21 +204,32 @@ async def find_customers(
 
 
 async def my_customers(
-    sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str, limit: int = 100
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    query: str,
+    limit: int = 100,
+    everyone: bool = False,
 ) -> list[CustomerView]:
-    """List the actor's own customers whose name or company starts with `query`."""
+    """List the actor's own customers (or, with `everyone`, all) starting with `query`."""
+    mine = Customer.owner_id == actor.member_id
     async with sessions.begin() as session:
         rows = await session.scalars(
             _matching(actor.workspace_id, query)
-            .where(Customer.owner_id == actor.member_id)
+            .where(mine if not everyone else true())
             .order_by(Customer.name_key, Customer.id)
             .limit(limit)
         )
         return [view(c) for c in rows]
 
 
-async def resolve_own(session: AsyncSession, actor: Actor, query: str) -> Customer:
-    """Pick the actor's customer a typed prefix means, or explain why none fits."""
+async def resolve_own(
+    session: AsyncSession, actor: Actor, query: str, allow_others: bool = False
+) -> Customer:
+    """Pick the actor's customer a typed prefix means, or explain why none fits.
+
+    With `allow_others` (a rating or complaint taken by someone else) a colleague's
+    customer fits too when none of the actor's own does.
+    """
     query = fields.clean_text(query)
     if not query:
         raise FieldError("field.customer_required", field="customer")
@@ -241,19 +252,32 @@ async def resolve_own(session: AsyncSession, actor: Actor, query: str) -> Custom
     if mine:
         total = await session.scalar(select(func.count()).select_from(own.subquery()))
         raise AmbiguousCustomer(query, [view(c) for c in mine[:CANDIDATES_SHOWN]], total or 0)
-    other = await session.scalar(_matching(actor.workspace_id, query).limit(1))
-    if other is not None:
-        raise NotOwner(name=other.name, owner=other.owner.slack_user_id)
+    others = list(
+        await session.scalars(
+            _matching(actor.workspace_id, query)
+            .order_by(Customer.name_key, Customer.id)
+            .limit(CANDIDATES_SHOWN + 1)
+        )
+    )
+    if others and allow_others:
+        exact_others = [c for c in others if key in (c.name_key, c.company_key)]
+        if len(exact_others) == 1 or len(others) == 1:
+            return (exact_others or others)[0]
+        raise AmbiguousCustomer(query, [view(c) for c in others[:CANDIDATES_SHOWN]], len(others))
+    if others:
+        raise NotOwner(name=others[0].name, owner=others[0].owner.slack_user_id)
     raise CustomerNotFound(query=query)
 
 
-async def get_own(session: AsyncSession, actor: Actor, customer_id: int) -> Customer:
-    """Load one of the actor's customers by id, refusing anyone else's."""
+async def get_own(
+    session: AsyncSession, actor: Actor, customer_id: int, allow_others: bool = False
+) -> Customer:
+    """Load one of the actor's customers by id, refusing anyone else's (unless allowed)."""
     c = await session.scalar(
         _with_owner().where(Customer.id == customer_id, Customer.workspace_id == actor.workspace_id)
     )
     if c is None:
         raise NotFound(field="customer")
-    if c.owner_id != actor.member_id:
+    if c.owner_id != actor.member_id and not allow_others:
         raise NotOwner(field="customer", name=c.name, owner=c.owner.slack_user_id)
     return c

@@ -70,7 +70,8 @@ class Member(Base):
     is_app_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When the Slack profile was last read (not touched by team or role changes).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Team(Base):

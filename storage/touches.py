@@ -121,6 +121,9 @@ async def _by_request(session: AsyncSession, key: str) -> Touch | None:
     )
 
 
+CROSS_KINDS = frozenset({TouchKind.SATISFACTION, TouchKind.COMPLAINT, TouchKind.INQUIRY})
+
+
 async def _from_message(session: AsyncSession, actor: Actor, source_ref: str) -> Touch | None:
     return await session.scalar(
         select(Touch)
@@ -149,10 +152,15 @@ async def log_touch(
         async with sessions.begin() as session:
             if request_key and (done := await _by_request(session, request_key)):
                 return LoggedTouch(_view(done), created=False)
+            # Ratings, complaints and inquiries may be taken by a colleague (say, service);
+            # the customer's owner is credited, and a rating never comes from the owner.
+            others = valid.kind in CROSS_KINDS
             if draft.customer_id is not None:
-                customer = await get_own(session, actor, draft.customer_id)
+                customer = await get_own(session, actor, draft.customer_id, allow_others=others)
             else:
-                customer = await resolve_own(session, actor, draft.customer_query or "")
+                customer = await resolve_own(
+                    session, actor, draft.customer_query or "", allow_others=others
+                )
             source_ref = (draft.source_ref or "")[:300] or None
             if source_ref and (earlier := await _from_message(session, actor, source_ref)):
                 raise AlreadyLogged(customer=earlier.customer.name)

@@ -226,3 +226,18 @@ async def test_score_last_shows_the_previous_month(team):
     r = await team.slack.command("U0ALICE", Command.SCORE, "last")
     assert f"Your score — {previous}" in r.message_text
     assert "CN¥0.00 of CN¥100,000.00 target" in r.message_text  # this month's order is not in it
+
+
+async def test_service_rates_a_reps_customer_and_the_rating_counts_for_the_owner(team):
+    slack = team.slack
+    r = await slack.command("U0LI", Command.TOUCH, "acme satisfaction csat:5 很满意")
+    assert "已记录与*Acme Ltd*的满意度调查" in r.message_text
+    r = await slack.command("U0LI", Command.TOUCH, "acme complaint late delivery")
+    assert "Acme Ltd" in r.message_text and "投诉" in r.message_text
+    r = await slack.command("U0LI", Command.TOUCH, "acme call follow up")
+    assert "归属于 <@U0ALICE>" in r.message_text  # other kinds stay with the owner
+    r = await slack.command("U0ALICE", Command.SCORE)
+    sat = next(b for b in r.json["blocks"] if "*Satisfaction*" in b.get("text", {}).get("text", ""))
+    assert "1 customer ratings · CSAT 5.0" in sat["text"]["text"]
+    comp = next(b for b in r.json["blocks"] if "*Complaints*" in b.get("text", {}).get("text", ""))
+    assert "1 complaints across 1 customers touched" in comp["text"]["text"]
