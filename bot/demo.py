@@ -15,6 +15,7 @@ from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
 from handlers.ids import Action, Callback, Command
 from storage.db import Database
+from storage.org import OrgFile, OrgMember, OrgTeam, import_org
 from storage.models import utcnow
 
 REP = "U0DEMO"
@@ -34,6 +35,19 @@ async def run_demo(settings: Settings, echo: Callable[[str], None], keep_serving
     settings = settings.model_copy(update={"slack_api_url": await fake.start()})
     fake.add_user(REP, "Demo Rep", tz=settings.default_timezone)
     db = Database(settings.database_url)
+    await import_org(
+        db.sessions,
+        OrgFile(
+            workspace=fake.team_id,
+            teams=[
+                OrgTeam(
+                    name="Demo Team",
+                    timezone=settings.default_timezone,
+                    members=[OrgMember(user=REP, role="sales")],
+                )
+            ],
+        ),
+    )
     runner = web.AppRunner(build_web_app(build_app(settings, db), db), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
@@ -76,6 +90,8 @@ async def run_demo(settings: Settings, echo: Callable[[str], None], keep_serving
 
         r = await slack.command(REP, Command.FOLLOWUP)
         show("/followup", _shown(r.json))
+        r = await slack.command(REP, Command.SCORE)
+        show("/score", _shown(r.json))
         await slack.open_home(REP)
         await fake.wait_for("views.publish")
         show("App Home", _shown(fake.homes[REP]))

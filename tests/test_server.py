@@ -146,6 +146,8 @@ def test_demo_walks_through_a_reps_morning_twice_on_one_database(tmp_path):
             "Logged: inquiry with *Acme Ltd*",
             "Your open follow-ups (1)",
             "Your recent touches",
+            "Your score —",
+            "*Revenue*",
         ):
             assert expected in out
         assert "already logged" not in out
