@@ -15,8 +15,8 @@ from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
 from handlers.ids import Action, Callback, Command
 from storage.db import Database
-from storage.org import OrgFile, OrgMember, OrgTeam, import_org
 from storage.models import utcnow
+from storage.org import OrgFile, OrgMember, OrgTeam, import_org
 
 REP = "U0DEMO"
 

@@ -62,7 +62,8 @@ def why(locale: str, line: MetricLine, currency: str) -> str:
         median = line.detail.get("median_hours")
         params["median"] = f" · median {median} h" if median is not None else ""
     text = t(locale, f"why.{m}", **params)
-    skipped = sum(not r.counted for r in line.records)
+    # Pending records (not due yet, still inside the SLA) are not "not counted": they wait.
+    skipped = sum(not r.counted and r.reason not in ("not_due", "waiting") for r in line.records)
     if skipped:
         text += f" · {t(locale, 'why.not_counted', n=skipped)}"
     return text
@@ -90,10 +91,10 @@ def score_message(
     for line in member.lines:
         text = t(
             locale,
-            "score.line",
+            "score.line" if line.applicable else "score.line_na",
             metric=t(locale, f"metric.{line.metric}"),
             points=_num(line.points),
-            weight=_num(line.effective_weight, 1),
+            weight=_num(line.effective_weight),
             why=why(locale, line, member.pay.currency),
         )
         button = kit.button(
