@@ -28,8 +28,8 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 async def may_see_pay(deps: Deps, actor: Actor, view: ScoreView, member_id: int) -> bool:
-    """Pay is shown to the member, their manager and admins: never to teammates."""
-    return member_id == actor.member_id or actor.is_admin or view.manager_id == actor.member_id
+    """Pay is shown to the member and their manager: never to teammates."""
+    return member_id == actor.member_id or view.manager_id == actor.member_id
 
 
 async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
@@ -45,11 +45,7 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
     if not scored:
         raise NoTeam()  # managers and admins are not scored
     member = scored[0]
-    who = (
-        t(actor.locale, "score.you")
-        if member_id == actor.member_id
-        else (f"<@{view.user_ids.get(member_id, '?')}>")
-    )
+    who = t(actor.locale, "score.you") if member_id == actor.member_id else member.name
     return score_message(
         actor.locale,
         view,
@@ -94,7 +90,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     async def records_view(actor: Actor, value: RecordsValue) -> dict:
         view = await team_scores(deps.sessions, value.team, month=value.period)
-        manages = actor.is_admin or await is_manager_of(deps.sessions, actor, value.team)
+        manages = await is_manager_of(deps.sessions, actor, value.team)
         if value.member != actor.member_id and not manages:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
         member = view.score.member(value.member)
@@ -141,7 +137,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             raise NoTeam()
         last = (command.get("text") or "").strip().casefold() in ("last", "上月")
         view = await team_scores(deps.sessions, actor.team_id, last=last)
-        sees_all = actor.is_admin or view.manager_id == actor.member_id
+        sees_all = view.manager_id == actor.member_id
         pay_for = {
             m.member_id for m in view.score.members if sees_all or m.member_id == actor.member_id
         }

@@ -15,8 +15,10 @@ from scoring.inputs import CustomerIn, FollowupIn, MemberIn, TeamData, TouchIn
 from scoring.results import MetricValue, Record
 from scoring.scheme import Version
 
-# Touches that reach out to the customer: any of them answers an inquiry.
+# Touches that reach out to the customer: any of them answers an inquiry, and these are
+# what the daily cap limits.
 ANSWERS = frozenset({"response", "call", "email", "message", "visit", "meeting"})
+OUTREACH = ANSWERS
 
 
 def _ratio(num: int, den: int) -> Decimal | None:
@@ -74,6 +76,8 @@ class Context:
                             out[t.id] = "burst_unreviewed"
         per_day: dict[tuple[int, int, object], list[TouchIn]] = defaultdict(list)
         for t in self.data.touches:
+            if t.kind not in OUTREACH:
+                continue  # orders, inquiries, ratings and complaints are not padding
             day = self.calendar.local(t.occurred_at).date()
             per_day[(t.member_id, t.customer_id, day)].append(t)
         for touches in per_day.values():
@@ -90,6 +94,26 @@ class Context:
             c = self.customers.get(t.customer_id)
             if c is not None:
                 out[c.owner_id].append(t)
+        return out
+
+    def scope(self, m: MemberIn) -> list[TouchIn]:
+        """The touches a member answers for: on their own customers (sales), or on the
+        customers they handled in the period (service, who own none)."""
+        if m.role != "service":
+            return self.on_owned[m.id]
+        return self.handled[m.id]
+
+    @cached_property
+    def handled(self) -> dict[int, list[TouchIn]]:
+        """Touches on the customers each member touched in the period, oldest first."""
+        touched_by: dict[int, set[int]] = defaultdict(set)
+        for t in self.data.touches:
+            if self.in_period(t.occurred_at):
+                touched_by[t.customer_id].add(t.member_id)
+        out: dict[int, list[TouchIn]] = defaultdict(list)
+        for t in sorted(self.data.touches, key=lambda t: (t.occurred_at, t.id)):
+            for member_id in touched_by.get(t.customer_id, ()):
+                out[member_id].append(t)
         return out
 
     @cached_property
@@ -120,6 +144,8 @@ class Context:
     def touch_record(self, t: TouchIn, counted: bool, reason: str, **detail) -> Record:
         if not self.credited(t):
             counted, reason = False, self.excluded[t.id]
+            if reason == "over_daily_cap":
+                detail["cap"] = self.version.anti_gaming.max_touches_per_customer_day
         return Record("touch", t.id, counted, reason, detail)
 
 
@@ -135,15 +161,30 @@ def revenue(ctx: Context, m: MemberIn) -> MetricValue:
     return MetricValue("revenue", Decimal(total) / 100, records)
 
 
+def _real_order(ctx: Context, t: TouchIn) -> bool:
+    """An order that proves a purchase: credited and at least the scheme's minimum."""
+    return (
+        t.kind == "order"
+        and ctx.credited(t)
+        and (t.amount_minor or 0) >= ctx.version.anti_gaming.min_order_amount * 100
+    )
+
+
 def conversion(ctx: Context, m: MemberIn) -> MetricValue:
-    """Share of the member's leads that placed their first order in the period."""
+    """Share of the member's recent leads that placed their first order in the period."""
+    since = ctx.start - timedelta(days=ctx.version.lead_window_days)
+    ordered = {
+        t.customer_id
+        for t in ctx.on_owned[m.id]
+        if ctx.in_period(t.occurred_at) and _real_order(ctx, t)
+    }
     records = []
     for c in ctx.owned[m.id]:
-        if c.created_at >= ctx.horizon or c.status == "churned":
+        if c.created_at >= ctx.horizon or c.created_at < since or c.status == "churned":
             continue
         if c.first_order_at is not None and c.first_order_at < ctx.start:
             continue  # already a buyer before the period
-        converted = c.first_order_at is not None and ctx.in_period(c.first_order_at)
+        converted = c.id in ordered
         records.append(Record("customer", c.id, True, "converted" if converted else "not_yet"))
     won = sum(r.reason == "converted" for r in records)
     return MetricValue(
@@ -172,7 +213,7 @@ def retention(ctx: Context, m: MemberIn) -> MetricValue:
     before: set[int] = set()
     again: set[int] = set()
     for t in ctx.on_owned[m.id]:
-        if t.kind != "order" or not ctx.credited(t):
+        if not _real_order(ctx, t):
             continue
         if lookback <= t.occurred_at < ctx.start:
             before.add(t.customer_id)
@@ -191,7 +232,7 @@ def retention(ctx: Context, m: MemberIn) -> MetricValue:
 def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
     """Customers' CSAT (1–5) and NPS (0–10) ratings, never ones the owner entered."""
     records, values, csats, npss = [], [], [], []
-    for t in ctx.on_owned[m.id]:
+    for t in ctx.scope(m):
         if t.kind != "satisfaction" or not ctx.in_period(t.occurred_at):
             continue
         if t.csat is None and t.nps is None:
@@ -222,7 +263,7 @@ def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
 def complaints(ctx: Context, m: MemberIn) -> MetricValue:
     """Complaints per customer touched in the period (lower is better)."""
     records, touched, count = [], set(), 0
-    for t in ctx.on_owned[m.id]:
+    for t in ctx.scope(m):
         if not ctx.in_period(t.occurred_at):
             continue
         if t.kind == "complaint":
@@ -241,7 +282,7 @@ def complaints(ctx: Context, m: MemberIn) -> MetricValue:
 def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of inquiries answered within the SLA, in working hours; and the median."""
     sla = float(ctx.version.sla_working_hours) * 3600
-    touches = ctx.on_owned[m.id]
+    touches = ctx.scope(m)
     records, hours = [], []
     for i, t in enumerate(touches):
         if t.kind != "inquiry" or not ctx.in_period(t.occurred_at):
@@ -279,16 +320,21 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
 
 def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's touches logged by the cutoff of the next working day."""
+    cutoff = ctx.version.timeliness_cutoff.strftime("%H:%M")
     records = []
     for t in ctx.logged_by[m.id]:
         if not ctx.in_period(t.occurred_at):
             continue
         deadline = ctx.calendar.next_day_cutoff(t.occurred_at, ctx.version.timeliness_cutoff)
-        on_time = t.logged_at <= deadline
-        records.append(ctx.touch_record(t, True, "on_time" if on_time else "late_logged"))
+        if t.logged_at > deadline:
+            # A late touch stays late even if a burst or the cap leaves it out elsewhere:
+            # the rules take credit away, never a penalty.
+            records.append(Record("touch", t.id, True, "late_logged", {"cutoff": cutoff}))
+        else:
+            records.append(ctx.touch_record(t, True, "on_time"))
     counted = [r for r in records if r.counted]
     on_time = sum(r.reason == "on_time" for r in counted)
-    return MetricValue("timeliness", _ratio(on_time, len(counted)), records)
+    return MetricValue("timeliness", _ratio(on_time, len(counted)), records, {"cutoff": cutoff})
 
 
 def data_quality(ctx: Context, m: MemberIn) -> MetricValue:

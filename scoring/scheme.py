@@ -24,6 +24,7 @@ METRICS = (
     "followups",
 )
 ROLES = ("sales", "service")
+COUNTS = ("revenue", "new_customers")  # not shares: only a target makes them 0–1
 SCHEMES_DIR = Path(__file__).parent / "schemes"
 
 
@@ -94,6 +95,8 @@ class Tier(_Strict):
 
 class AntiGaming(_Strict):
     max_touches_per_customer_day: int = Field(default=3, ge=1)
+    # Orders below this (major units) still add revenue but prove no (re)purchase.
+    min_order_amount: Decimal = Field(default=Decimal(100), ge=0)
     burst_touches: int = Field(default=10, ge=2)
     burst_minutes: int = Field(default=5, ge=1)
 
@@ -116,9 +119,18 @@ class Version(_Strict):
     sla_working_hours: Decimal = Field(default=Decimal(4), gt=0)
     timeliness_cutoff: time = time(10)
     retention_lookback_days: int = Field(default=90, ge=1)
+    lead_window_days: int = Field(default=180, ge=1)  # leads older than this leave conversion
     team_bonus_per_member: Decimal = Field(default=Decimal(0), ge=0)
     caps: Caps = Caps()
     anti_gaming: AntiGaming = AntiGaming()
+
+    @field_validator("work_start", "work_end", "timeliness_cutoff", mode="before")
+    @classmethod
+    def _quoted_time(cls, v: object) -> object:
+        # YAML reads an unquoted 10:00 as the number 600 (base 60): refuse, don't guess.
+        if not isinstance(v, str):
+            raise ValueError('write times in quotes, e.g. "10:00"')
+        return v
 
     @field_validator("normalisation")
     @classmethod
@@ -126,6 +138,9 @@ class Version(_Strict):
         unknown = sorted(set(v) - set(METRICS))
         if unknown:
             raise ValueError(f"unknown metric {unknown[0]!r}; known: {', '.join(METRICS)}")
+        for metric in COUNTS:
+            if metric in v and v[metric].kind != "target":
+                raise ValueError(f"{metric} is an amount or a count: score it against a target")
         return v
 
     @field_validator("tiers")

@@ -158,6 +158,13 @@ async def place_member(
     session: AsyncSession, team: Team, actor_id: int | None, user_id: str, role: str
 ) -> Member:
     m = await member_by_user(session, team.workspace_id, user_id, team.timezone)
+    # A manager moved or given another role stops managing their old team(s).
+    for old in await session.scalars(select(Team).where(Team.manager_id == m.id)):
+        if old.id != team.id or role != Role.MANAGER:
+            old.manager_id = None
+            await audit(
+                session, team.workspace_id, actor_id, "team.manager_cleared", old.name, user=user_id
+            )
     if (m.team_id, m.role) != (team.id, role):
         await audit(
             session,

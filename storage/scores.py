@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -107,7 +107,8 @@ async def load_team_data(
                     and_(
                         Touch.customer_id.in_(owned),
                         Touch.occurred_at >= start - timedelta(days=lookback_days),
-                        Touch.occurred_at < end,
+                        # A week past the end, so late-month inquiries find their answers.
+                        Touch.occurred_at < end + timedelta(days=7),
                     ),
                     and_(
                         Touch.member_id.in_(team_members),
@@ -188,8 +189,7 @@ async def team_scores(
                 )
             ).all()
         )
-        _, end = _bounds(period)
-        score = score_team(data, scheme, as_of=min(now, end))
+        score = score_team(data, scheme, as_of=now)
         return ScoreView(team.id, team.name, team.manager_id, period, score, users)
 
 
@@ -210,7 +210,7 @@ async def resolve_subject(
         team = await session.get(Team, subject.team_id) if subject and subject.team_id else None
         if team is None or subject is None:
             raise NotYourReport(user=user_id)
-        if team.manager_id != actor.member_id and not actor.is_admin:
+        if team.manager_id != actor.member_id:
             raise NotYourReport(user=user_id)
         return team.id, subject.id
 
@@ -288,6 +288,9 @@ async def preview_scheme(
 
     require_admin(actor)
     now = now or utcnow()
+    # The proposal's newest version, as if it had applied to last month already.
+    newest = proposed.versions[-1].model_copy(update={"effective_from": date(1970, 1, 1)})
+    latest = Scheme(name=proposed.name, versions=[newest])
     out = []
     async with sessions.begin() as session:
         rows = list(
@@ -300,7 +303,7 @@ async def preview_scheme(
             current = scheme_named(team.scheme)
             lookback = max(
                 current.version_for(period.first_day).retention_lookback_days,
-                proposed.version_for(period.first_day).retention_lookback_days,
+                latest.versions[0].retention_lookback_days,
             )
             data = await load_team_data(session, team, period, lookback)
             users = dict(
@@ -310,7 +313,11 @@ async def preview_scheme(
                     )
                 ).all()
             )
-            out.append(TeamPreview(team.name, period, replay(data, current, proposed), users))
+            try:
+                changes = replay(data, current, latest)
+            except LookupError:
+                changes = []  # the team's scheme had no version in force that month
+            out.append(TeamPreview(team.name, period, changes, users))
     return out
 
 
@@ -328,7 +335,7 @@ async def accept_bursts(
 
     async with sessions.begin() as session:
         team = await session.get(Team, team_id)
-        if team is None or (team.manager_id != actor.member_id and not actor.is_admin):
+        if team is None or team.manager_id != actor.member_id or member_id == actor.member_id:
             raise NotYourReport(user="?")
         result = await session.execute(
             update(Touch)

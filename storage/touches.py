@@ -122,6 +122,8 @@ async def _by_request(session: AsyncSession, key: str) -> Touch | None:
 
 
 CROSS_KINDS = frozenset({TouchKind.SATISFACTION, TouchKind.COMPLAINT, TouchKind.INQUIRY})
+# Who may take those on a colleague's customer: never a peer rep, who could sway a rival.
+CROSS_ROLES = frozenset({"service", "manager"})
 
 
 async def _from_message(session: AsyncSession, actor: Actor, source_ref: str) -> Touch | None:
@@ -152,9 +154,9 @@ async def log_touch(
         async with sessions.begin() as session:
             if request_key and (done := await _by_request(session, request_key)):
                 return LoggedTouch(_view(done), created=False)
-            # Ratings, complaints and inquiries may be taken by a colleague (say, service);
-            # the customer's owner is credited, and a rating never comes from the owner.
-            others = valid.kind in CROSS_KINDS
+            # Service and managers take ratings, complaints and inquiries on anyone's customer;
+            # the owner is credited, and a rating never comes from the owner.
+            others = valid.kind in CROSS_KINDS and actor.role in CROSS_ROLES
             if draft.customer_id is not None:
                 customer = await get_own(session, actor, draft.customer_id, allow_others=others)
             else:

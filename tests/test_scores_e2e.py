@@ -93,7 +93,8 @@ async def test_records_modal_pages_within_block_kit_limits(team):
 
 async def test_score_of_a_report_is_for_their_manager_only(team):
     r = await team.slack.command("U0MGR", Command.SCORE, "<@U0BOB|bob>")
-    assert "<@U0BOB>" in r.message_text and "Projected pay" in r.message_text
+    assert "Bob Smith — " in r.message_text and "Projected pay" in r.message_text
+    assert "<@U0BOB>" not in r.message_text  # a header is plain text: no raw mentions
     r = await team.slack.command("U0ALICE", Command.SCORE, "<@U0BOB|bob>")
     assert "your own reports only" in r.message_text
     assert "Projected pay" not in r.message_text
@@ -241,3 +242,21 @@ async def test_service_rates_a_reps_customer_and_the_rating_counts_for_the_owner
     assert "1 customer ratings · CSAT 5.0" in sat["text"]["text"]
     comp = next(b for b in r.json["blocks"] if "*Complaints*" in b.get("text", {}).get("text", ""))
     assert "1 complaints across 1 customers touched" in comp["text"]["text"]
+
+
+async def test_admins_do_not_see_others_pay_and_moved_managers_lose_their_reports(team):
+    r = await team.slack.command("U0HR", Command.SCORE, "<@U0BOB|bob>")
+    assert "your own reports only" in r.message_text
+    r = await team.slack.command("U0HR", Command.CRM, 'team create "North"')
+    r = await team.slack.command("U0HR", Command.CRM, 'team add "North" <@U0MGR|mia> manager')
+    r = await team.slack.command("U0MGR", Command.SCORE, "<@U0BOB|bob>")
+    assert "your own reports only" in r.message_text
+    [east] = await scalars(team.db, select(Team).where(Team.name == "East Sales"))
+    assert east.manager_id is None
+
+
+async def test_a_sales_rep_cannot_rate_or_complain_about_a_peers_customer(team):
+    r = await team.slack.command("U0BOB", Command.TOUCH, "acme satisfaction csat:1")
+    assert "belongs to <@U0ALICE>" in r.message_text
+    r = await team.slack.command("U0BOB", Command.TOUCH, "acme complaint rude")
+    assert "belongs to <@U0ALICE>" in r.message_text

@@ -369,9 +369,14 @@ def test_conversion_leaves_out_churned_leads_and_earlier_buyers():
         dataclasses.replace(cust(3), status="churned"),  # churned: not a lead any more
         cust(4, first_order=at(9, 5, 10)),  # bought before: not a lead
     ]
-    line = one(customers=customers).member(ALICE).line("conversion")
+    order = TouchIn(1, 1, ALICE, "order", at(11, 5, 10), at(11, 5, 10), amount_minor=500_00)
+    line = one(customers=customers, touches=[order]).member(ALICE).line("conversion")
     assert [(r.id, r.reason) for r in line.records] == [(1, "converted"), (2, "not_yet")]
     assert line.raw == Decimal("0.5")
+    # A token order (under the scheme's ¥100 minimum) proves no purchase.
+    token = dataclasses.replace(order, amount_minor=1)
+    line = one(customers=customers, touches=[token]).member(ALICE).line("conversion")
+    assert line.raw == 0
 
 
 def test_retention_without_recent_buyers_is_not_applicable():
@@ -394,3 +399,66 @@ def test_complaints_by_anyone_count_against_the_owner():
     ]
     line = one(customers=[cust(1), cust(2)], touches=touches).member(ALICE).line("complaints")
     assert line.raw == Decimal("0.5") and line.normalised == 0  # over the 0.25 limit
+
+
+def test_late_touches_stay_late_even_when_a_burst_leaves_them_out():
+    base = at(11, 2, 10)
+    late = [
+        TouchIn(i, i, ALICE, "call", base, at(11, 20, 10) + timedelta(seconds=i))
+        for i in range(1, 11)
+    ]
+    customers = [cust(i) for i in range(1, 11)]
+    line = one(customers=customers, touches=late).member(ALICE).line("timeliness")
+    assert line.raw == 0 and {r.reason for r in line.records} == {"late_logged"}
+
+
+def test_the_daily_cap_limits_outreach_not_orders():
+    day = at(11, 3, 9)
+    touches = [
+        TouchIn(i, 1, ALICE, kind, day + timedelta(hours=i), day + timedelta(hours=i))
+        for i, kind in enumerate(["inquiry", "call", "visit", "email"], 1)
+    ]
+    touches.append(
+        TouchIn(
+            9,
+            1,
+            ALICE,
+            "order",
+            day + timedelta(hours=6),
+            day + timedelta(hours=6),
+            amount_minor=50_000_00,
+        )
+    )
+    alice = one(customers=[cust()], touches=touches).member(ALICE)
+    assert alice.line("revenue").raw == 50_000
+    capped = [r.id for r in alice.line("timeliness").records if r.reason == "over_daily_cap"]
+    assert capped == []  # call, visit, email: three outreach touches, within the cap
+
+
+def test_service_agents_answer_for_the_customers_they_handled():
+    carol = MemberIn(CAROL, "Carol", "service")
+    touches = [
+        TouchIn(1, 1, CAROL, "inquiry", at(11, 3, 10), at(11, 3, 10)),
+        TouchIn(2, 1, CAROL, "response", at(11, 3, 11), at(11, 3, 11)),
+        TouchIn(3, 1, ALICE, "satisfaction", at(11, 4, 10), at(11, 4, 10), csat=2),
+        TouchIn(4, 1, ALICE, "complaint", at(11, 5, 10), at(11, 5, 10)),
+    ]
+    result = one(
+        members=[MemberIn(ALICE, "Alice", "sales"), carol], customers=[cust()], touches=touches
+    ).member(CAROL)
+    assert result.line("response_speed").raw == 1
+    assert result.line("satisfaction").raw == Decimal("0.25")  # Alice's rating of Carol's case
+    assert result.line("complaints").raw == 1
+    assert result.total < 100
+
+
+def test_unquoted_times_in_a_scheme_are_refused():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    with pytest.raises(SchemeError, match="write times in quotes"):
+        parse_scheme(text.replace('timeliness_cutoff: "10:00"', "timeliness_cutoff: 10:00"))
+
+
+def test_counts_must_be_scored_against_a_target():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    with pytest.raises(SchemeError, match="revenue is an amount or a count"):
+        parse_scheme(text.replace("revenue: {kind: target}", "revenue: {kind: rate}"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bot.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
@@ -20,13 +20,15 @@ GOOD = {
     "converted",
     "bought_again",
     "touched",
-    "complaint",
+    "order",
+    "rating",
 }
 RECORDS_PER_PAGE = 20
 
 
 def _num(value: Decimal, places: int = 2) -> str:
-    return f"{value:.{places}f}"
+    """Display a number rounded half up, the rule the docs give for the total."""
+    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _pct(value: Decimal | None) -> str:
@@ -52,6 +54,9 @@ def why(locale: str, line: MetricLine, currency: str) -> str:
         params["target"] = _num(line.target or Decimal(0), 0)
     elif m == "complaints":
         params["n"] = line.detail.get("customers", 0)
+        params["ok"] = line.detail.get("complaints", 0)
+    elif m == "timeliness":
+        params["cutoff"] = line.detail.get("cutoff", "10:00")
     elif m == "satisfaction":
         params["ratings"] = len(counted)
         csat = line.detail.get("csat_avg")
@@ -146,6 +151,8 @@ def _record_line(locale: str, tz: str, r: Record, label: RecordLabel | None) -> 
         locale,
         f"reason.{r.reason}",
         fields=", ".join(t(locale, f"label.{f}") for f in r.detail.get("missing", [])),
+        cutoff=r.detail.get("cutoff", "10:00"),
+        cap=r.detail.get("cap", 3),
     )
     if "hours" in r.detail:
         reason += f" ({r.detail['hours']} h)"
