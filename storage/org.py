@@ -94,6 +94,17 @@ class OrgTeam(BaseModel):
     scheme: str = "default"
     members: list[OrgMember] = []
 
+    @field_validator("scheme")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        from scoring.scheme import SchemeError, load_scheme
+
+        try:
+            load_scheme(v)
+        except (FileNotFoundError, SchemeError) as e:
+            raise ValueError(f"no usable scheme {v!r}: {e}") from None
+        return v
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, v: str) -> str:

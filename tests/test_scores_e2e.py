@@ -183,6 +183,16 @@ def test_org_import_cli(tmp_path, database_url):
         timeout=60,
     )
     assert out.returncode == 2 and "Mars/Base" in out.stderr
+    bad.write_text(yaml.safe_dump({**ORG, "teams": [{"name": "X", "scheme": "nosuch"}]}))
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "org", "import", str(bad)],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert out.returncode == 2 and "nosuch" in out.stderr
 
 
 async def test_a_burst_waits_for_the_manager_then_counts(team):

@@ -235,23 +235,30 @@ def test_replay_reports_each_members_change():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("revenue: 30", "revenue: 31"), "weights must sum to 100, not 101"),
-        (("          followups: 10", "          folowups: 10"), "unknown metric 'folowups'"),
-        (("revenue: 100000 ", "revenue: 0 "), "the target for revenue must be more than zero"),
+        (("revenue: 30", "revenue: 31"), r"proposed.yml:9: .*weights must sum to 100, not 101"),
+        (
+            ("          followups: 10", "          folowups: 10"),
+            r"proposed.yml:28: .*unknown metric 'folowups'",
+        ),
+        (
+            ("revenue: 100000 ", "revenue: 0 "),
+            r"proposed.yml:20: .*the target for revenue must be more than zero",
+        ),
         (
             ("effective_from: 2026-01-01", "effective_from: 2026-01-01\n    bogus: 1"),
-            "Extra inputs are not permitted",
+            r"proposed.yml:6: versions.0.bogus: Extra inputs are not permitted",
         ),
-        (("{name: B, min_score: 75", "{name: B, min_score: 95"), "tiers must be listed"),
+        (
+            ("{name: B, min_score: 75", "{name: B, min_score: 95"),
+            r"proposed.yml:48: .*tiers must be listed",
+        ),
     ],
 )
 def test_a_bad_scheme_is_refused_naming_the_line(change, message):
     text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
     assert change[0] in text
-    with pytest.raises(SchemeError, match=message) as e:
+    with pytest.raises(SchemeError, match=message):
         parse_scheme(text.replace(*change, 1), "proposed.yml")
-    line = int(str(e.value).split(":")[1])
-    assert 1 <= line <= len(text.splitlines())
 
 
 def test_overlapping_versions_are_refused():
