@@ -22,14 +22,14 @@ def money(amount: Decimal) -> Decimal:
 
 
 def normalise(version: Version, role: str, value: MetricValue) -> tuple[Decimal, Decimal | None]:
-    """A metric's 0–1 share of its weight, and the target it was measured against."""
+    """A metric's share of its weight (0–1, or up to a target's cap), and its target."""
     if value.raw is None:
         return ZERO, None
     rule = version.normalisation[value.metric]
     target = version.roles[role].targets.get(value.metric)
     if rule.kind == "target":
         assert target is not None  # the scheme guarantees a target where one is needed
-        return min(value.raw / target, ONE), target
+        return min(value.raw / target, rule.cap), target
     if rule.kind == "inverted":
         assert rule.limit is not None
         return max(ONE - value.raw / rule.limit, ZERO), rule.limit

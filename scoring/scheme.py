@@ -39,12 +39,16 @@ class _Strict(BaseModel):
 class Normalisation(_Strict):
     """How a metric's raw value becomes a 0–1 share of its weight.
 
-    target: raw / the role's target, capped at 1. rate: the raw share itself (0–1).
+    target: raw / the role's target, capped at `cap` (1 by default). rate: the raw share
+    itself (0–1).
     inverted: 1 − raw / limit, floored at 0 (for things that should be low).
     """
 
     kind: Literal["target", "rate", "inverted"]
     limit: Decimal | None = Field(default=None, gt=0)
+    # target only: how far past the target still earns (1.2 = up to 120% of the points);
+    # the total is still capped at 100.
+    cap: Decimal = Field(default=Decimal(1), ge=1, le=2)
 
     @model_validator(mode="after")
     def _limit_for_inverted(self) -> Normalisation:

@@ -469,3 +469,14 @@ def test_counts_must_be_scored_against_a_target():
     text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
     with pytest.raises(SchemeError, match="revenue is an amount or a count"):
         parse_scheme(text.replace("revenue: {kind: target}", "revenue: {kind: rate}"))
+
+
+def test_a_target_cap_rewards_overachievement_but_the_total_stays_within_100():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    generous = parse_scheme(
+        text.replace("revenue: {kind: target}", "revenue: {kind: target, cap: 1.5}")
+    )
+    bob_default = score_team(team_data(), DEFAULT).member(BOB)
+    bob = score_team(team_data(), generous).member(BOB)
+    assert bob.line("revenue").normalised == Decimal("1.2")  # ¥120,000 of ¥100,000
+    assert bob.total > bob_default.total and bob.total <= 100
