@@ -28,7 +28,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from handlers.ui.scores import score_message
-from storage.db import Database
+from storage.db import Database, run_admin_sql
 from storage.migrate import upgrade
 from storage.models import Customer, Followup, Member, Team, Touch
 from storage.scores import team_scores
@@ -188,19 +188,6 @@ async def measure(url: str, args) -> None:
     await db.dispose()
 
 
-async def admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1000)
@@ -212,7 +199,7 @@ def main() -> None:
     scratch = None
     if args.database_url:
         scratch = f"crmpay_bench_{secrets.token_hex(4)}"
-        asyncio.run(admin(args.database_url, f'CREATE DATABASE "{scratch}"'))
+        asyncio.run(run_admin_sql(args.database_url, f'CREATE DATABASE "{scratch}"'))
         url = (
             make_url(args.database_url)
             .set(drivername="postgresql+asyncpg", database=scratch)
@@ -226,7 +213,7 @@ def main() -> None:
         asyncio.run(measure(url, args))
     finally:
         if scratch:
-            asyncio.run(admin(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+            asyncio.run(run_admin_sql(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
     cmd = (
         f".venv/bin/python bench/scoring_scale.py --members {args.members} --teams {args.teams}"
         f" --touches {args.touches}"

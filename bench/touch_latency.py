@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from handlers.ids import Command
+from storage.db import run_admin_sql
 
 TOKEN = "xoxb-bench"
 SECRET = secrets.token_hex(16)
@@ -67,19 +68,6 @@ def _serve(port: int, database_url: str, ready) -> None:
         await asyncio.Event().wait()
 
     asyncio.run(main())
-
-
-async def _admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 def _free_port() -> int:
@@ -142,7 +130,7 @@ def main() -> None:
     else:
         # A scratch database beside the given one, dropped afterwards.
         scratch = f"crmpay_bench_{secrets.token_hex(4)}"
-        asyncio.run(_admin(args.database_url, f'CREATE DATABASE "{scratch}"'))
+        asyncio.run(run_admin_sql(args.database_url, f'CREATE DATABASE "{scratch}"'))
         url = make_url(args.database_url).set(database=scratch).render_as_string(False)
     upgrade(url)
     port = _free_port()
@@ -176,7 +164,7 @@ def main() -> None:
         child.terminate()
         child.join()
         if scratch:
-            asyncio.run(_admin(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+            asyncio.run(run_admin_sql(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
     cmd = "  ".join(
         [
             ".venv/bin/python bench/touch_latency.py",

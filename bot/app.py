@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,6 +14,7 @@ from bot.settings import Settings
 from handlers import customers, followups, help, home, scores, touches
 from handlers.context import Deps
 from storage.db import Database
+from storage.fields import known_zone
 from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
@@ -26,8 +26,8 @@ PROFILE_TIMEOUT = 1.5
 
 def _zone(name: str | None, default: str) -> str:
     try:
-        return str(ZoneInfo(name)) if name else default
-    except (ZoneInfoNotFoundError, ValueError):
+        return known_zone(name) if name else default
+    except ValueError:
         return default
 
 

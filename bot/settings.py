@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -13,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
 from storage.db import async_url
+from storage.fields import known_zone
 
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///crmpay.db"
 
@@ -60,14 +60,7 @@ class Settings(DatabaseSettings):
     def _trailing_slash(cls, v: str) -> str:
         return v if v.endswith("/") else v + "/"
 
-    @field_validator("default_timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as e:
-            raise ValueError(f"unknown time zone {v!r}") from e
-        return v
+    _known_zone = field_validator("default_timezone")(lambda cls, v: known_zone(v))
 
     @field_validator("default_phone_region")
     @classmethod

@@ -76,3 +76,17 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+async def run_admin_sql(url: str, sql: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE) on PostgreSQL."""
+    import asyncpg
+
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
@@ -43,6 +44,15 @@ class Collector:
     def raise_any(self) -> None:
         if self.errors:
             raise FieldErrors(self.errors)
+
+
+def known_zone(value: str) -> str:
+    """Return an IANA time zone name, refusing (ValueError) one zoneinfo does not know."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
 
 
 def clean_text(value: str | None) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import DomainError, FieldError
+from storage.fields import known_zone
 from storage.members import NEVER, Actor
 from storage.models import AuditEntry, Member, Team
 from storage.vocab import Role
@@ -73,10 +73,9 @@ async def member_by_user(
 
 def _zone(value: str) -> str:
     try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+        return known_zone(value)
+    except ValueError:
         raise FieldError("field.timezone_unknown", field="timezone", value=value) from None
-    return value
 
 
 class OrgMember(BaseModel):
@@ -105,14 +104,7 @@ class OrgTeam(BaseModel):
             raise ValueError(f"no usable scheme {v!r}: {e}") from None
         return v
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, v: str) -> str:
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r}") from None
-        return v
+    _known_zone = field_validator("timezone")(lambda cls, v: known_zone(v))
 
 
 class OrgFile(BaseModel):

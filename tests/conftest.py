@@ -20,7 +20,7 @@ from bot.app import build_app
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.server import build_web_app
 from bot.settings import Settings, load_settings
-from storage.db import Database
+from storage.db import Database, run_admin_sql
 from storage.migrate import upgrade
 from storage.models import Base, Member
 
@@ -32,23 +32,6 @@ BOT_TOKEN = "xoxb-test-token"
 def _postgres_url(raw: str) -> str:
     url = make_url(raw)
     return url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-
-
-async def _pg_admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        host=u.host,
-        port=u.port or 5432,
-        user=u.username,
-        password=u.password,
-        database=u.database,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -68,13 +51,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         return
     admin = _postgres_url(os.environ["TEST_DATABASE_URL"])
     name = f"crmpay_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+    asyncio.run(run_admin_sql(admin, f'CREATE DATABASE "{name}"'))
     url = make_url(admin).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(run_admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
