@@ -159,39 +159,24 @@ async def test_scheme_preview_replays_last_month_for_admins(team):
 def test_org_import_cli(tmp_path, database_url):
     import yaml
 
-    path = tmp_path / "org.yml"
-    path.write_text(yaml.safe_dump(ORG))
-    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "org", "import", str(path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    def run(org: dict) -> subprocess.CompletedProcess:
+        path = tmp_path / "org.yml"
+        path.write_text(yaml.safe_dump(org))
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", "org", "import", str(path)],
+            env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+
+    out = run(ORG)
     assert out.returncode == 0, out.stderr
     assert "imported 1 team(s)" in out.stdout
-    bad = tmp_path / "bad.yml"
-    bad.write_text(yaml.safe_dump({**ORG, "teams": [{"name": "X", "timezone": "Mars/Base"}]}))
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "org", "import", str(bad)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    out = run({**ORG, "teams": [{"name": "X", "timezone": "Mars/Base"}]})
     assert out.returncode == 2 and "Mars/Base" in out.stderr
-    bad.write_text(yaml.safe_dump({**ORG, "teams": [{"name": "X", "scheme": "nosuch"}]}))
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "org", "import", str(bad)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    out = run({**ORG, "teams": [{"name": "X", "scheme": "nosuch"}]})
     assert out.returncode == 2 and "nosuch" in out.stderr
 
 
