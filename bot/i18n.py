@@ -56,6 +56,8 @@ EN: dict[str, str] = {
     "modal.customer": "Register a customer",
     "modal.touch_done": "Touch logged",
     "modal.customer_done": "Customer registered",
+    "modal.customer_edit": "Edit customer",
+    "modal.customer_saved": "Customer saved",
     "button.save": "Save",
     "button.cancel": "Cancel",
     "button.close": "Close",
@@ -123,6 +125,7 @@ EN: dict[str, str] = {
     "touch.already": "This touch was already logged.",
     "customer.registered": "Registered *{name}*. You own this customer.",
     "customer.already": "This customer was already registered by you.",
+    "customer.updated": "Saved *{name}*.",
     "customer.touch_not_logged": "The touch you typed was not logged:",
     "customer.more_matches": "…and {n} more. Type more of the name, or pick the customer in "
     "the form.",
@@ -153,7 +156,8 @@ EN: dict[str, str] = {
     "`/touch acme order 12000 annual renewal signed`. Quote a name that holds a kind word: "
     '`/touch "call center inc" call`. `/touch` alone opens the form.',
     "usage.customer": "`/customer add <name>, <company>, <phone>` to register, "
-    "`/customer find <name>` to look up, `/customer` alone opens the form.",
+    "`/customer find <name>` to look up, `/customer edit <name>` to fill in or change one of "
+    "yours (or mark it churned), `/customer` alone opens the form.",
     "help.text": "*CRM Pay* — log your customer work, see it count.\n"
     "• `/customer` register or find a customer\n"
     "• `/touch` log a call, visit, order, inquiry…\n"
@@ -306,6 +310,8 @@ ZH: dict[str, str] = {
     "modal.customer": "登记客户",
     "modal.touch_done": "已记录",
     "modal.customer_done": "客户已登记",
+    "modal.customer_edit": "修改客户",
+    "modal.customer_saved": "客户已保存",
     "button.save": "保存",
     "button.cancel": "取消",
     "button.close": "关闭",
@@ -363,6 +369,7 @@ ZH: dict[str, str] = {
     "touch.already": "这次接触已经记录过了。",
     "customer.registered": "已登记*{name}*，该客户归你所有。",
     "customer.already": "你已经登记过这位客户。",
+    "customer.updated": "已保存*{name}*。",
     "customer.touch_not_logged": "你输入的这次接触未能记录：",
     "customer.more_matches": "……还有 {n} 位。请多输入几个字，或在表单中选择客户。",
     "customer.matches": "以“{query}”开头的客户：",
@@ -388,7 +395,7 @@ ZH: dict[str, str] = {
     "`/touch acme call 讨论续约 next:2026-12-01` 或 `/touch acme order 12000 年度续约已签`。"
     '名称中含有类型词时请加引号：`/touch "call center inc" call`。单独输入 `/touch` 打开表单。',
     "usage.customer": "`/customer add <名称>, <公司>, <电话>` 登记，`/customer find <名称>` 查找，"
-    "单独输入 `/customer` 打开表单。",
+    "`/customer edit <名称>` 补充或修改你的客户（或标为已流失），单独输入 `/customer` 打开表单。",
     "help.text": "*CRM Pay* — 记录客户工作，让它计入绩效。\n"
     "• `/customer` 登记或查找客户\n"
     "• `/touch` 记录电话、拜访、订单、咨询……\n"

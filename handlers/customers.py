@@ -15,9 +15,20 @@ from handlers.meta import CustomerModalMeta, RegisterValue
 from handlers.quick import parse_customer, parse_touch
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text, unexpected_text
-from handlers.ui.messages import customer_list, customer_registered, touch_logged
+from handlers.ui.messages import (
+    customer_list,
+    customer_registered,
+    customer_updated,
+    touch_logged,
+)
 from handlers.ui.modals import customer_modal, done_view
-from storage.customers import find_customers, register_customer
+from storage.customers import (
+    find_customers,
+    register_customer,
+    resolve_own,
+    update_customer,
+)
+from storage.customers import view as view_of
 from storage.errors import DomainError, FieldError, FieldErrors
 from storage.members import Actor
 from storage.pending import parked_text
@@ -79,6 +90,16 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 ),
             )
             return
+        if parsed.action == "edit":
+            async with deps.sessions.begin() as session:
+                customer = view_of(await resolve_own(session, actor, parsed.query))
+            await ack()
+            meta = CustomerModalMeta(channel_id=command.get("channel_id"), edit_id=customer.id)
+            await client.views_open(
+                trigger_id=command["trigger_id"],
+                view=customer_modal(locale, None, meta.dump(), current=customer),
+            )
+            return
         if parsed.action == "find":
             found = await find_customers(deps.sessions, actor, parsed.query)
             await ack(
@@ -131,6 +152,22 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def customer_submitted(ack, view, actor) -> None:
         form = CustomerForm.from_view(view)
+        meta = CustomerModalMeta.model_validate_json(view.get("private_metadata") or "{}")
+        if meta.edit_id is not None:
+            changed = await update_customer(
+                deps.sessions,
+                actor,
+                meta.edit_id,
+                form.draft(),
+                phone_region=deps.settings.default_phone_region,
+            )
+            await ack(
+                response_action="update",
+                view=done_view(
+                    actor.locale, "modal.customer_saved", customer_updated(actor.locale, changed)
+                ),
+            )
+            return
         customer, created = await register_customer(
             deps.sessions,
             actor,
@@ -139,7 +176,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
             request_key=request_key(actor, "view", view.get("id")),
         )
         confirmation = customer_registered(actor.locale, customer, created)
-        meta = CustomerModalMeta.model_validate_json(view.get("private_metadata") or "{}")
         if meta.touch_key:
             confirmation = await _log_parked_touch(
                 deps, actor, customer.id, meta.touch_key, confirmation

@@ -39,6 +39,7 @@ class CustomerModalMeta(_Compact):
 
     channel_id: str | None = None
     touch_key: str | None = None  # a parked `/touch` to log once the customer exists
+    edit_id: int | None = None  # the customer being edited, if not a new one
 
 
 class ChooseCustomerValue(_Compact):

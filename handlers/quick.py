@@ -91,7 +91,7 @@ def _is_order(word: str) -> bool:
 class CustomerCommand:
     """What `/customer <text>` asks for."""
 
-    action: str  # "form", "add", "find", "help"
+    action: str  # "form", "add", "find", "edit", "help"
     query: str = ""
     draft: CustomerDraft | None = None
 
@@ -109,6 +109,8 @@ def parse_customer(text: str) -> CustomerCommand:
         return CustomerCommand("add", draft=_draft(rest))
     if verb in ("find", "search", "查找", "搜索"):
         return CustomerCommand("find", query=clean_text(rest))
+    if verb in ("edit", "update", "修改", "编辑"):
+        return CustomerCommand("edit", query=clean_text(rest))
     return CustomerCommand("find", query=clean_text(text))
 
 

@@ -99,16 +99,19 @@ def _with_owner():
     return select(Customer).options(joinedload(Customer.owner))
 
 
-async def _conflict(session: AsyncSession, workspace_id: str, c: ValidCustomer) -> Customer | None:
+async def _conflict(
+    session: AsyncSession, workspace_id: str, c: ValidCustomer, other_than: int | None = None
+) -> Customer | None:
     clauses = [
         (Customer.name_key == fields.match_key(c.name))
         & (Customer.company_key == fields.match_key(c.company))
     ]
     if c.phone:
         clauses.append(Customer.phone == c.phone)
-    return await session.scalar(
-        _with_owner().where(Customer.workspace_id == workspace_id, or_(*clauses)).limit(1)
-    )
+    query = _with_owner().where(Customer.workspace_id == workspace_id, or_(*clauses))
+    if other_than is not None:
+        query = query.where(Customer.id != other_than)
+    return await session.scalar(query.limit(1))
 
 
 async def _by_request(session: AsyncSession, request_key: str) -> Customer | None:
@@ -281,3 +284,34 @@ async def get_own(
     if c.owner_id != actor.member_id and not allow_others:
         raise NotOwner(field="customer", name=c.name, owner=c.owner.slack_user_id)
     return c
+
+
+async def update_customer(
+    sessions: async_sessionmaker[AsyncSession],
+    actor: Actor,
+    customer_id: int,
+    draft: CustomerDraft,
+    *,
+    phone_region: str,
+) -> CustomerView:
+    """Change one of the actor's customers (fill in key fields, mark churned…)."""
+    valid = validate(draft, phone_region)
+    try:
+        async with sessions.begin() as session:
+            customer = await get_own(session, actor, customer_id)
+            if existing := await _conflict(session, actor.workspace_id, valid, customer.id):
+                raise _duplicate(existing, valid, actor)
+            customer.name, customer.name_key = valid.name, fields.match_key(valid.name)
+            customer.company = valid.company
+            customer.company_key = fields.match_key(valid.company)
+            customer.phone = valid.phone
+            customer.occupation = valid.occupation
+            customer.segment = valid.segment
+            customer.status = valid.status
+            await session.flush()
+            return view(customer)
+    except IntegrityError:
+        async with sessions.begin() as session:
+            if existing := await _conflict(session, actor.workspace_id, valid, customer_id):
+                raise _duplicate(existing, valid, actor) from None
+        raise

@@ -268,3 +268,43 @@ async def test_message_shortcut_dates_the_touch_when_the_message_was_posted(stac
         < touch.logged_at - touch.occurred_at
         < timedelta(hours=2, minutes=1)
     )
+
+
+async def test_edit_a_customer_to_fill_in_key_fields_or_mark_it_churned(stack):
+    slack, fake, db = stack.slack, stack.fake, stack.db
+    await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd")
+    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, 13900139000")
+    await slack.command("U0ALICE", Command.TOUCH, f"acme call hi next:{days(2)}")
+    await slack.command("U0ALICE", Command.CUSTOMER, "edit acme")
+    [opened] = await fake.wait_for("views.open")
+    view = opened.response["view"]
+    assert view["title"]["text"] == "Edit customer"
+    name = next(b for b in view["blocks"] if b["block_id"] == "name")["element"]
+    assert name["initial_value"] == "Acme Ltd"
+    # Another rep's phone is refused, naming its owner; nothing changes.
+    r = await slack.submit("U0ALICE", view["id"], {"phone": "13900139000"})
+    assert "belongs to <@U0BOB>" in r.json["errors"]["phone"]
+    r = await slack.submit(
+        "U0ALICE",
+        view["id"],
+        {
+            "phone": "13800138000",
+            "occupation": "Procurement",
+            "segment": "size:50-249",
+            "status": "churned",
+        },
+    )
+    assert r.json["response_action"] == "update"
+    assert "Saved *Acme Ltd*" in render_text(r.json["view"])
+    [acme] = await scalars(db, select(Customer).where(Customer.name == "Acme Ltd"))
+    assert (acme.phone, acme.occupation, acme.segment, acme.status) == (
+        "+8613800138000",
+        "Procurement",
+        "size:50-249",
+        "churned",
+    )
+    r = await slack.command("U0ALICE", Command.FOLLOWUP)
+    assert "Your open follow-ups (0)" in r.message_text  # no reminders for churned customers
+    # Bob cannot edit Alice's customer.
+    r = await slack.command("U0BOB", Command.CUSTOMER, "edit acme")
+    assert "belongs to <@U0ALICE>" in r.message_text

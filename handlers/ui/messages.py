@@ -81,6 +81,14 @@ def customer_registered(locale: str, customer: CustomerView, created: bool) -> d
     return kit.message(text, blocks)
 
 
+def customer_updated(locale: str, customer: CustomerView) -> dict[str, Any]:
+    text = t(locale, "customer.updated", name=escape(customer.name))
+    return kit.message(
+        text,
+        [kit.section(":white_check_mark: " + text), kit.context(_customer_line(locale, customer))],
+    )
+
+
 def customer_list(
     locale: str, query: str, customers: list[CustomerView], viewer_id: int
 ) -> dict[str, Any]:

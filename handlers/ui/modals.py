@@ -10,6 +10,7 @@ from bot.i18n import t
 from handlers.ids import Action, Block, Callback
 from handlers.ui import kit
 from storage.customers import CustomerView
+from storage.fields import format_phone
 from storage.vocab import (
     AGE_BRACKETS,
     COMPANY_SIZES,
@@ -171,31 +172,42 @@ def segment_groups(locale: str) -> list[dict[str, Any]]:
     ]
 
 
-def customer_modal(locale: str, name: str | None, private_metadata: str) -> dict[str, Any]:
-    """The customer registration form."""
+def customer_modal(
+    locale: str, name: str | None, private_metadata: str, current: CustomerView | None = None
+) -> dict[str, Any]:
+    """The customer form: empty (or with a name) to register, filled in to edit."""
+    c = current
     statuses = [kit.option(t(locale, f"status.{s}"), s.value) for s in CustomerStatus]
-    status = _select(locale, CustomerStatus.LEAD.value, options=statuses)
-    segment = _select(locale, None, groups=segment_groups(locale))
+    status = _select(locale, c.status if c else CustomerStatus.LEAD.value, options=statuses)
+    segment = _select(locale, c.segment if c else None, groups=segment_groups(locale))
     blocks = [
-        kit.input_block(Block.NAME, t(locale, "label.name"), _text(MAX_NAME, name)),
         kit.input_block(
-            Block.COMPANY, t(locale, "label.company"), _text(MAX_COMPANY), optional=True
+            Block.NAME, t(locale, "label.name"), _text(MAX_NAME, c.name if c else name)
+        ),
+        kit.input_block(
+            Block.COMPANY,
+            t(locale, "label.company"),
+            _text(MAX_COMPANY, c.company if c else None),
+            optional=True,
         ),
         kit.input_block(
             Block.PHONE,
             t(locale, "label.phone"),
-            _text(MAX_PHONE_INPUT),
+            _text(MAX_PHONE_INPUT, format_phone(c.phone) if c else None),
             optional=True,
             hint=t(locale, "hint.phone"),
         ),
         kit.input_block(
-            Block.OCCUPATION, t(locale, "label.occupation"), _text(MAX_OCCUPATION), optional=True
+            Block.OCCUPATION,
+            t(locale, "label.occupation"),
+            _text(MAX_OCCUPATION, c.occupation if c else None),
+            optional=True,
         ),
         kit.input_block(Block.SEGMENT, t(locale, "label.segment"), segment, optional=True),
         kit.input_block(Block.STATUS, t(locale, "label.status"), status),
     ]
     return kit.modal(
-        t(locale, "modal.customer"),
+        t(locale, "modal.customer_edit" if c else "modal.customer"),
         blocks,
         callback_id=Callback.CUSTOMER_MODAL,
         submit=t(locale, "button.save"),
