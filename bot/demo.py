@@ -64,8 +64,8 @@ async def run_demo(settings: Settings, echo: Callable[[str], None], keep_serving
             f"CRM Pay is serving {base}{EVENTS_PATH} (health: {base}/healthz), "
             f"database {db.engine.url.render_as_string(hide_password=True)}"
         )
-        r = await slack.command(REP, Command.CUSTOMER, "add Acme Ltd, Li Wei, +86 138 0013 8000")
-        show("/customer add Acme Ltd, Li Wei, +86 138 0013 8000", _shown(r.json))
+        r = await slack.command(REP, Command.CUSTOMER, "add Li Wei, Acme Ltd, +86 138 0013 8000")
+        show("/customer add Li Wei, Acme Ltd, +86 138 0013 8000", _shown(r.json))
         r = await slack.command(REP, Command.TOUCH, "acme call discussed renewal next:tomorrow")
         show("/touch acme call discussed renewal next:tomorrow", _shown(r.json))
         r = await slack.command(REP, Command.TOUCH, "acme order 12000 annual renewal signed")

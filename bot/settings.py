@@ -75,6 +75,8 @@ class Settings(DatabaseSettings):
     def _known_locale(cls, v: str) -> str:
         from bot.i18n import normalise_locale
 
+        if not v.lower().startswith(("en", "zh")):
+            raise ValueError(f"{v!r} is not a supported language; use en or zh")
         return normalise_locale(v)
 
 

@@ -29,6 +29,7 @@ def test_invalid_settings_name_the_variable(monkeypatch):
         ("DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE"),
         ("DEFAULT_PHONE_REGION", "XX", "DEFAULT_PHONE_REGION"),
         ("PORT", "99999", "PORT"),
+        ("DEFAULT_LOCALE", "fr", "DEFAULT_LOCALE: .*use en or zh"),
     ):
         with pytest.raises(SettingsError, match=message):
             load_settings(slack_bot_token="x", slack_signing_secret="y", **{var.lower(): value})
@@ -140,10 +141,10 @@ def test_demo_walks_through_a_reps_morning_twice_on_one_database(tmp_path):
         out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 0, out
         for expected in (
-            "Registered *Acme Ltd*",
-            "Logged: order with *Acme Ltd*",
+            "Registered *Li Wei*",
+            "Logged: order with *Li Wei*",
             "“dance” is not a kind of touch",
-            "Logged: inquiry with *Acme Ltd*",
+            "Logged: inquiry with *Li Wei*",
             "Your open follow-ups (1)",
             "Your recent touches",
             "Your score —",
