@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,9 +89,3 @@ def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: i
         if err["type"] == "missing":
             raise SettingsError(f"{name} is not set") from None
         raise SettingsError(f"{name}: {err['msg']}") from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """Return the process-wide settings (tests call `get_settings.cache_clear()`)."""
-    return load_settings()

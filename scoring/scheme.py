@@ -23,7 +23,6 @@ METRICS = (
     "data_quality",
     "followups",
 )
-ROLES = ("sales", "service")
 COUNTS = ("revenue", "new_customers")  # not shares: only a target makes them 0–1
 SCHEMES_DIR = Path(__file__).parent / "schemes"
 

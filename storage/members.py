@@ -123,11 +123,3 @@ async def ensure_member(
             member = await _find(session, workspace_id, user_id)
             assert member is not None
             return _actor(member)
-
-
-async def member_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    """Map member ids to Slack user ids (for mentions)."""
-    if not ids:
-        return {}
-    rows = await session.execute(select(Member.id, Member.slack_user_id).where(Member.id.in_(ids)))
-    return {i: u for i, u in rows.tuples()}
