@@ -106,9 +106,16 @@ async def load_team_data(
                 or_(
                     and_(
                         Touch.customer_id.in_(owned),
-                        Touch.occurred_at >= start - timedelta(days=lookback_days),
+                        Touch.occurred_at >= start,
                         # A week past the end, so late-month inquiries find their answers.
                         Touch.occurred_at < end + timedelta(days=7),
+                    ),
+                    # Before the period only orders matter (who bought recently).
+                    and_(
+                        Touch.customer_id.in_(owned),
+                        Touch.kind == "order",
+                        Touch.occurred_at >= start - timedelta(days=lookback_days),
+                        Touch.occurred_at < start,
                     ),
                     and_(
                         Touch.member_id.in_(team_members),

@@ -234,9 +234,9 @@ async def test_service_rates_a_reps_customer_and_the_rating_counts_for_the_owner
     assert "归属于 <@U0ALICE>" in r.message_text  # other kinds stay with the owner
     r = await slack.command("U0ALICE", Command.SCORE)
     sat = next(b for b in r.json["blocks"] if "*Satisfaction*" in b.get("text", {}).get("text", ""))
-    assert "1 customer ratings · CSAT 5.0" in sat["text"]["text"]
+    assert "customer ratings: 1 · CSAT 5.0" in sat["text"]["text"]
     comp = next(b for b in r.json["blocks"] if "*Complaints*" in b.get("text", {}).get("text", ""))
-    assert "1 complaints across 1 customers touched" in comp["text"]["text"]
+    assert "complaints: 1 from 1 customers touched" in comp["text"]["text"]
 
 
 async def test_admins_do_not_see_others_pay_and_moved_managers_lose_their_reports(team):
