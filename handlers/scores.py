@@ -15,6 +15,7 @@ from handlers.ui.scores import leaderboard, records_modal, score_message
 from storage.members import Actor
 from storage.scores import (
     NoTeam,
+    NotScored,
     NotYourReport,
     ScoreView,
     accept_bursts,
@@ -27,7 +28,7 @@ from storage.scores import (
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-async def may_see_pay(deps: Deps, actor: Actor, view: ScoreView, member_id: int) -> bool:
+def may_see_pay(actor: Actor, view: ScoreView, member_id: int) -> bool:
     """Pay is shown to the member and their manager: never to teammates."""
     return member_id == actor.member_id or view.manager_id == actor.member_id
 
@@ -43,7 +44,7 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
     view = await team_scores(deps.sessions, team_id, last=last)
     scored = [m for m in view.score.members if m.member_id == member_id]
     if not scored:
-        raise NoTeam()  # managers and admins are not scored
+        raise NotScored()  # managers and admins are not scored
     member = scored[0]
     who = t(actor.locale, "score.you") if member_id == actor.member_id else member.name
     return score_message(
@@ -51,7 +52,7 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
         view,
         member,
         who=who,
-        show_pay=await may_see_pay(deps, actor, view, member_id),
+        show_pay=may_see_pay(actor, view, member_id),
     )
 
 

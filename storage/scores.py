@@ -40,6 +40,12 @@ class NoTeam(DomainError):
     code = "error.no_team"
 
 
+class NotScored(DomainError):
+    """Managers and admins have no score of their own."""
+
+    code = "error.not_scored"
+
+
 class NotYourReport(DomainError):
     """Managers see their own reports' scores only."""
 

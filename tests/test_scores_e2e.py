@@ -255,3 +255,8 @@ async def test_a_sales_rep_cannot_rate_or_complain_about_a_peers_customer(team):
     assert "belongs to <@U0ALICE>" in r.message_text
     r = await team.slack.command("U0BOB", Command.TOUCH, "acme complaint rude")
     assert "belongs to <@U0ALICE>" in r.message_text
+
+
+async def test_a_manager_asking_for_their_own_score_is_pointed_to_their_reports(team):
+    r = await team.slack.command("U0MGR", Command.SCORE)
+    assert "Managers and admins are not scored" in r.message_text
