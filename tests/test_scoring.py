@@ -325,7 +325,7 @@ def months(draw):
     return TeamData(1, NOV, members, customers, touches, followups)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(months())
 def test_totals_stay_within_0_and_100_and_are_deterministic(data):
     a, b = score_team(data, DEFAULT), score_team(data, DEFAULT)
@@ -335,7 +335,7 @@ def test_totals_stay_within_0_and_100_and_are_deterministic(data):
         assert all(0 <= line.normalised <= 1 for line in m.lines)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(months(), st.randoms(use_true_random=False))
 def test_permuting_the_input_changes_nothing(data, rnd: random.Random):
     shuffled = TeamData(
@@ -349,7 +349,7 @@ def test_permuting_the_input_changes_nothing(data, rnd: random.Random):
     assert score_team(shuffled, DEFAULT) == score_team(data, DEFAULT)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, derandomize=True)
 @given(months(), st.integers(1, 10**9))
 def test_more_revenue_never_lowers_a_score(data, extra):
     owned = {c.id for c in data.customers if c.owner_id == ALICE}
