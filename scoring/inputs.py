@@ -93,3 +93,4 @@ class TeamData:
     customers: list[CustomerIn]
     touches: list[TouchIn]
     followups: list[FollowupIn] = field(default_factory=list)
+    holidays_country: str | None = None  # the team's; None: the scheme's

@@ -36,9 +36,8 @@ class Context:
 
     def __post_init__(self) -> None:
         v = self.version
-        self.calendar = WorkCalendar(
-            self.data.period.timezone, v.holidays_country, v.work_start, v.work_end
-        )
+        country = self.data.holidays_country or v.holidays_country
+        self.calendar = WorkCalendar(self.data.period.timezone, country, v.work_start, v.work_end)
         zone = self.calendar.zone
         p = self.data.period
         self.start = datetime.combine(p.first_day, datetime.min.time(), zone).astimezone(UTC)

@@ -85,6 +85,8 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(80))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     timezone: Mapped[str] = mapped_column(String(64))
+    # Public holidays for working days (ISO country); None: the scheme's country.
+    holidays_country: Mapped[str | None] = mapped_column(String(8))
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     scheme: Mapped[str] = mapped_column(String(80), default="default")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

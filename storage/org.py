@@ -91,7 +91,17 @@ class OrgTeam(BaseModel):
     timezone: str = "Asia/Shanghai"
     manager: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]+$")
     scheme: str = "default"
+    holidays: str | None = None  # ISO country for public holidays; default: the scheme's
     members: list[OrgMember] = []
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, v: str | None) -> str | None:
+        import holidays
+
+        if v is not None and v.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"no public holidays known for {v!r} (use an ISO code such as CN)")
+        return v.upper() if v else None
 
     @field_validator("scheme")
     @classmethod
@@ -136,6 +146,7 @@ async def upsert_team(
     timezone: str | None = None,
     channel_id: str | None = None,
     scheme: str | None = None,
+    holidays_country: str | None = None,
 ) -> Team:
     team = await session.scalar(
         select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
@@ -148,7 +159,12 @@ async def upsert_team(
         await session.flush()
         await audit(session, workspace_id, actor_id, "team.create", name)
     changes = {}
-    for attr, value in (("timezone", timezone), ("channel_id", channel_id), ("scheme", scheme)):
+    for attr, value in (
+        ("timezone", timezone),
+        ("channel_id", channel_id),
+        ("scheme", scheme),
+        ("holidays_country", holidays_country),
+    ):
         if value is not None and getattr(team, attr) != value:
             setattr(team, attr, _zone(value) if attr == "timezone" else value)
             changes[attr] = value
@@ -217,6 +233,7 @@ async def import_org(sessions: async_sessionmaker[AsyncSession], org: OrgFile) -
                 timezone=t.timezone,
                 channel_id=t.channel,
                 scheme=t.scheme,
+                holidays_country=t.holidays,
             )
             if t.manager:
                 await set_manager(session, team, None, t.manager)

@@ -157,6 +157,7 @@ async def load_team_data(
         ],
         touches=[TouchIn(*row) for row in touches],
         followups=[FollowupIn(*row) for row in followups],
+        holidays_country=team.holidays_country,
     )
 
 

@@ -178,6 +178,10 @@ def test_org_import_cli(tmp_path, database_url):
     assert out.returncode == 2 and "Mars/Base" in out.stderr
     out = run({**ORG, "teams": [{"name": "X", "scheme": "nosuch"}]})
     assert out.returncode == 2 and "nosuch" in out.stderr
+    out = run({**ORG, "teams": [{"name": "X", "holidays": "XX"}]})
+    assert out.returncode == 2 and "XX" in out.stderr
+    out = run({**ORG, "teams": [{"name": "Berlin", "timezone": "Europe/Berlin", "holidays": "de"}]})
+    assert out.returncode == 0, out.stderr
 
 
 async def test_a_burst_waits_for_the_manager_then_counts(team):

@@ -7,6 +7,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
@@ -502,3 +503,23 @@ def test_a_target_cap_rewards_overachievement_but_the_total_stays_within_100():
     bob = score_team(team_data(), generous).member(BOB)
     assert bob.line("revenue").normalised == Decimal("1.2")  # ¥120,000 of ¥100,000
     assert bob.total > bob_default.total and bob.total <= 100
+
+
+def test_working_days_follow_the_teams_holidays():
+    # Christmas Day 2026 is a Friday: a working day in China, a holiday in Germany.
+    berlin = Period(2026, 12, "Europe/Berlin")
+    eve = datetime(2026, 12, 24, 17, tzinfo=ZoneInfo("Europe/Berlin"))
+    logged = datetime(2026, 12, 27, 12, tzinfo=ZoneInfo("Europe/Berlin"))  # Sunday
+    touch = TouchIn(1, 1, ALICE, "call", eve, logged)
+    members = [MemberIn(ALICE, "Alice", "sales")]
+    for country, reason in (("CN", "late_logged"), ("DE", "on_time")):
+        data = TeamData(
+            1,
+            berlin,
+            members,
+            [cust(created=eve - timedelta(days=30))],
+            [touch],
+            holidays_country=country,
+        )
+        line = score_team(data, DEFAULT).member(ALICE).line("timeliness")
+        assert line.records[0].reason == reason, country
