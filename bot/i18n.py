@@ -241,6 +241,8 @@ EN: dict[str, str] = {
     "with `/crm team add <team> @you sales`.",
     "error.not_your_report": "You can see the scores of your own reports only (<@{user}> is "
     "not one).",
+    "error.no_rules": "The scheme “{scheme}” has no rules in force for {period}, so there is "
+    "no score for that month.",
     "error.not_scored": "Managers and admins are not scored. See a report with "
     "`/score @member`, or your team with `/leaderboard`.",
     "field.timezone_unknown": "“{value}” is not a time zone. Use a name such as Asia/Shanghai.",
@@ -476,6 +478,7 @@ ZH: dict[str, str] = {
     "error.no_team": "你还没有加入团队，暂无得分。"
     "管理员可用 `/crm team add <团队> @你 sales` 添加你。",
     "error.not_your_report": "你只能查看自己下属的得分（<@{user}> 不是）。",
+    "error.no_rules": "方案“{scheme}”在 {period} 没有生效的规则，因此该月没有得分。",
     "error.not_scored": "经理和管理员不参与评分。可用 `/score @成员` 查看下属，"
     "或用 `/leaderboard` 查看团队。",
     "field.timezone_unknown": "“{value}”不是时区。请使用 Asia/Shanghai 这样的名称。",

@@ -40,6 +40,12 @@ class NoTeam(DomainError):
     code = "error.no_team"
 
 
+class NoRules(DomainError):
+    """The team's scheme has no version in force for the month asked about."""
+
+    code = "error.no_rules"
+
+
 class NotScored(DomainError):
     """Managers and admins have no score of their own."""
 
@@ -194,7 +200,10 @@ async def team_scores(
         if last:
             period = period.previous
         scheme = scheme_named(team.scheme)
-        version = scheme.version_for(period.first_day)
+        try:
+            version = scheme.version_for(period.first_day)
+        except LookupError:
+            raise NoRules(period=period.label, scheme=scheme.name) from None
         data = await load_team_data(session, team, period, version.retention_lookback_days)
         users = dict(
             (

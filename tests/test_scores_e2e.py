@@ -264,3 +264,15 @@ async def test_a_sales_rep_cannot_rate_or_complain_about_a_peers_customer(team):
 async def test_a_manager_asking_for_their_own_score_is_pointed_to_their_reports(team):
     r = await team.slack.command("U0MGR", Command.SCORE)
     assert "Managers and admins are not scored" in r.message_text
+
+
+async def test_a_month_before_the_scheme_existed_is_explained(team):
+    from datetime import UTC, datetime
+
+    from storage.scores import NoRules, team_scores
+
+    [east] = await scalars(team.db, select(Team).where(Team.name == "East Sales"))
+    with pytest.raises(NoRules):
+        await team_scores(
+            team.db.sessions, east.id, month="2025-06", now=datetime(2026, 11, 23, tzinfo=UTC)
+        )
