@@ -74,7 +74,7 @@ async def scheme_preview(deps: Deps, actor: Actor, name: str) -> dict:
     locale = actor.locale
     blocks = []
     for p in previews:
-        currency = "CNY"
+        currency = p.currency
         lines = [
             t(
                 locale,

@@ -255,6 +255,7 @@ class RecordLabel:
     when: datetime | None = None
     due: object | None = None
     amount_minor: int | None = None
+    currency: str | None = None
 
 
 async def record_labels(
@@ -268,12 +269,21 @@ async def record_labels(
     async with sessions.begin() as session:
         if ids["touch"]:
             rows = await session.execute(
-                select(Touch.id, Touch.kind, Touch.occurred_at, Touch.amount_minor, Customer.name)
+                select(
+                    Touch.id,
+                    Touch.kind,
+                    Touch.occurred_at,
+                    Touch.amount_minor,
+                    Touch.currency,
+                    Customer.name,
+                )
                 .join(Customer, Customer.id == Touch.customer_id)
                 .where(Touch.id.in_(ids["touch"]))
             )
-            for tid, kind, when, amount, name in rows:
-                out[("touch", tid)] = RecordLabel(name, kind, when, amount_minor=amount)
+            for tid, kind, when, amount, currency, name in rows:
+                out[("touch", tid)] = RecordLabel(
+                    name, kind, when, amount_minor=amount, currency=currency
+                )
         if ids["customer"]:
             rows = await session.execute(
                 select(Customer.id, Customer.name).where(Customer.id.in_(ids["customer"]))
@@ -297,6 +307,7 @@ class TeamPreview:
     period: Period
     changes: list  # scoring.engine.Change
     user_ids: dict[int, str]
+    currency: str
 
 
 async def preview_scheme(
@@ -340,7 +351,7 @@ async def preview_scheme(
                 changes = replay(data, current, latest)
             except LookupError:
                 changes = []  # the team's scheme had no version in force that month
-            out.append(TeamPreview(team.name, period, changes, users))
+            out.append(TeamPreview(team.name, period, changes, users, newest.currency))
     return out
 
 

@@ -143,8 +143,8 @@ def _record_line(locale: str, tz: str, r: Record, label: RecordLabel | None) -> 
         if label.kind:
             parts.append(t(locale, f"kind.{label.kind}"))
         parts.append(f"*{escape(label.title)}*")
-        if label.amount_minor:
-            parts.append(fmt_money(locale, label.amount_minor, "CNY"))
+        if label.amount_minor and label.currency:
+            parts.append(fmt_money(locale, label.amount_minor, label.currency))
         if label.due:
             parts.append(fmt_date(locale, label.due))
     reason = t(
