@@ -24,11 +24,10 @@ from handlers.ui.messages import (
 from handlers.ui.modals import customer_modal, done_view
 from storage.customers import (
     find_customers,
+    own_customer,
     register_customer,
-    resolve_own,
     update_customer,
 )
-from storage.customers import view as view_of
 from storage.errors import DomainError, FieldError, FieldErrors
 from storage.members import Actor
 from storage.pending import parked_text
@@ -91,8 +90,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             )
             return
         if parsed.action == "edit":
-            async with deps.sessions.begin() as session:
-                customer = view_of(await resolve_own(session, actor, parsed.query))
+            customer = await own_customer(deps.sessions, actor, parsed.query)
             await ack()
             meta = CustomerModalMeta(channel_id=command.get("channel_id"), edit_id=customer.id)
             await client.views_open(

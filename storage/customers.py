@@ -315,3 +315,11 @@ async def update_customer(
             if existing := await _conflict(session, actor.workspace_id, valid, customer_id):
                 raise _duplicate(existing, valid, actor) from None
         raise
+
+
+async def own_customer(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str
+) -> CustomerView:
+    """The actor's customer a typed prefix means (see `resolve_own`)."""
+    async with sessions.begin() as session:
+        return view(await resolve_own(session, actor, query))
