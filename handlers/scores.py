@@ -12,11 +12,9 @@ from handlers.ids import Action, Command
 from handlers.meta import RecordsValue
 from handlers.ui import kit
 from handlers.ui.scores import leaderboard, records_modal, score_message
+from storage.errors import NoTeam, NotScored, NotYourReport
 from storage.members import Actor
 from storage.scores import (
-    NoTeam,
-    NotScored,
-    NotYourReport,
     ScoreView,
     accept_bursts,
     is_manager_of,

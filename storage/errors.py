@@ -70,3 +70,39 @@ class NotFound(DomainError):
     """The record no longer exists or is not the user's."""
 
     code = "error.not_found"
+
+
+class NotAdmin(DomainError):
+    """Only admins change the organisation."""
+
+    code = "error.not_admin"
+
+
+class TeamNotFound(DomainError):
+    """No team by that name in the workspace."""
+
+    code = "error.team_not_found"
+
+
+class NoTeam(DomainError):
+    """The member is not on a team yet, so there is nothing to rank them in."""
+
+    code = "error.no_team"
+
+
+class NoRules(DomainError):
+    """The team's scheme has no version in force for the month asked about."""
+
+    code = "error.no_rules"
+
+
+class NotScored(DomainError):
+    """Managers and admins have no score of their own."""
+
+    code = "error.not_scored"
+
+
+class NotYourReport(DomainError):
+    """Managers see their own reports' scores only."""
+
+    code = "error.not_your_report"

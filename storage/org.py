@@ -9,17 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.errors import DomainError, FieldError
+from storage.errors import FieldError, NotAdmin, TeamNotFound
 from storage.fields import known_zone
 from storage.members import NEVER, Actor
 from storage.models import AuditEntry, Member, Team
 from storage.vocab import Role
-
-
-class NotAdmin(DomainError):
-    """Only admins change the organisation."""
-
-    code = "error.not_admin"
 
 
 def require_admin(actor: Actor) -> None:
@@ -284,10 +278,6 @@ async def teams(sessions: async_sessionmaker[AsyncSession], workspace_id: str) -
             )
             for t in rows
         ]
-
-
-class TeamNotFound(DomainError):
-    code = "error.team_not_found"
 
 
 async def _team_named(session: AsyncSession, workspace_id: str, name: str) -> Team:

@@ -14,7 +14,7 @@ from scoring.engine import score_team
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
 from scoring.results import TeamScore
 from scoring.scheme import Scheme, load_scheme
-from storage.errors import DomainError
+from storage.errors import NoRules, NoTeam, NotYourReport
 from storage.members import Actor
 from storage.models import Customer, Followup, Member, Team, Touch, utcnow
 
@@ -32,30 +32,6 @@ TOUCH_COLUMNS = (
     Touch.nps,
     Touch.burst_accepted,
 )
-
-
-class NoTeam(DomainError):
-    """The member is not on a team yet, so there is nothing to rank them in."""
-
-    code = "error.no_team"
-
-
-class NoRules(DomainError):
-    """The team's scheme has no version in force for the month asked about."""
-
-    code = "error.no_rules"
-
-
-class NotScored(DomainError):
-    """Managers and admins have no score of their own."""
-
-    code = "error.not_scored"
-
-
-class NotYourReport(DomainError):
-    """Managers see their own reports' scores only."""
-
-    code = "error.not_your_report"
 
 
 @lru_cache(maxsize=16)

@@ -269,7 +269,8 @@ async def test_a_manager_asking_for_their_own_score_is_pointed_to_their_reports(
 async def test_a_month_before_the_scheme_existed_is_explained(team):
     from datetime import UTC, datetime
 
-    from storage.scores import NoRules, team_scores
+    from storage.errors import NoRules
+    from storage.scores import team_scores
 
     [east] = await scalars(team.db, select(Team).where(Team.name == "East Sales"))
     with pytest.raises(NoRules):
