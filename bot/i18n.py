@@ -98,6 +98,26 @@ EN: dict[str, str] = {
     "field.rating_not_satisfaction": "A rating goes with a satisfaction survey only: choose "
     "that kind or clear the rating.",
     "field.customer_required": "Say which customer, e.g. `/touch acme call`.",
+    "field.control_chars": "{label} holds control characters (such as NUL) that cannot be "
+    "saved. Retype it, or paste it as plain text.",
+    "field.needs_letter": "{label}: “{value}” has no letters. Type the name itself; if you "
+    "meant a phone number, it goes third: `/customer add <name>, <company>, <phone>` (leave "
+    "the company empty as `Name, , phone`).",
+    "field.digits_ascii": "{label}: “{value}” uses digits of another script. Type it with the "
+    "digits 0–9.",
+    "field.line_too_long": "That line is {length} characters long; keep it to {max}. For a "
+    "long note, use the form (`{command}` with nothing after it).",
+    "field.phone_extension": "{label}: “{value}” has an extension. Type the main number only "
+    "and put the extension in a note.",
+    "field.pick_from_list": "{label}: pick one from the list.",
+    "field.query_too_long": "{label}: “{value}…” is longer than any name ({max} characters); "
+    "type the start of the name or company.",
+    "error.bad_payload": "That button or form is out of date or was not understood, and "
+    "nothing was changed. Run the command again.",
+    "error.snooze_moved": "*{customer}* is no longer due on that day: it is due {date}. "
+    "Nothing was changed.",
+    "error.followup_closed": "The follow-up with *{customer}* is already done. Nothing was "
+    "changed.",
     # Domain errors
     "error.duplicate_customer": "*{name}* is already registered{phone_note}, and belongs to "
     "<@{owner}>. Customers belong to whoever registers them first.",
@@ -250,6 +270,9 @@ EN: dict[str, str] = {
     "label.scheme": "Scheme",
     "label.user": "Member",
     "label.role": "Role",
+    "label.team": "Team name",
+    "label.followup": "Follow-up",
+    "label.command": "Command",
     "usage.score": "`/score` your score now · `/score last` last month · `/score @member` one of "
     "your reports",
     "error.team_not_found": "There is no team called “{name}”. `/crm team list` shows them.",
@@ -351,6 +374,20 @@ ZH: dict[str, str] = {
     "field.rating_invalid": "{label}：“{value}”不是评分。请使用 csat:1–5 或 nps:0–10。",
     "field.rating_not_satisfaction": "只有满意度调查才填写评分：请选择该类型，或清空评分。",
     "field.customer_required": "请说明是哪位客户，例如 `/touch acme call`。",
+    "field.control_chars": "{label}包含无法保存的控制字符（例如 NUL）。请重新输入，"
+    "或以纯文本粘贴。",
+    "field.needs_letter": "{label}：“{value}”里没有文字。请输入名称本身；电话号码应写在第三项："
+    "`/customer add <姓名>, <公司>, <电话>`（公司可留空：`姓名, , 电话`）。",
+    "field.digits_ascii": "{label}：“{value}”使用了其他文字的数字，请用 0–9 输入。",
+    "field.line_too_long": "这一行共 {length} 个字符，请控制在 {max} 个以内。备注较长时请使用表单"
+    "（只输入 `{command}`）。",
+    "field.phone_extension": "{label}：“{value}”带有分机号。请只填写总机号码，分机号写在备注里。",
+    "field.pick_from_list": "{label}：请从列表中选择。",
+    "field.query_too_long": "{label}：“{value}…”比任何名称都长（{max} 个字符）；"
+    "请输入名称或公司的开头。",
+    "error.bad_payload": "该按钮或表单已过期或无法识别，没有做任何更改。请重新执行命令。",
+    "error.snooze_moved": "*{customer}* 已不在那天到期：现在的到期日是 {date}。没有做任何更改。",
+    "error.followup_closed": "与 *{customer}* 的跟进已经完成，没有做任何更改。",
     "error.duplicate_customer": "*{name}*已经登记{phone_note}，归属于 <@{owner}>。"
     "客户归首先登记的人所有。",
     "error.duplicate_phone_note": "（电话 {phone}）",
@@ -486,6 +523,9 @@ ZH: dict[str, str] = {
     "label.scheme": "方案",
     "label.user": "成员",
     "label.role": "角色",
+    "label.team": "团队名称",
+    "label.followup": "跟进",
+    "label.command": "命令",
     "usage.score": "`/score` 当前得分 · `/score last` 上月 · `/score @成员` 查看下属",
     "error.team_not_found": "没有名为“{name}”的团队。用 `/crm team list` 查看。",
     "field.role_unknown": "“{value}”不是角色。请使用 sales、service、manager 或 admin。",

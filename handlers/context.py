@@ -121,5 +121,11 @@ def _kind(body: dict[str, Any]) -> str:
 
 
 def request_key(actor: Actor, prefix: str, ident: str | None) -> str | None:
-    """An idempotency key: a retried delivery or a second submit carries the same one."""
-    return f"{actor.workspace_id}:{prefix}:{ident}"[:100] if ident else None
+    """An idempotency key: a retried delivery or a second submit carries the same one.
+
+    It names the member, so a trigger or view id replayed by someone else is their own
+    new request, never an answer with another member's record.
+    """
+    if not ident:
+        return None
+    return f"{actor.workspace_id}:{actor.member_id}:{prefix}:{ident[:60]}"[:100]

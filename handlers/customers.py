@@ -76,7 +76,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         locale = actor.locale
         if parsed.action == "form":
             await ack()
-            meta = CustomerModalMeta(channel_id=command.get("channel_id"))
+            meta = CustomerModalMeta.of(channel_id=command.get("channel_id"))
             await client.views_open(
                 trigger_id=command["trigger_id"], view=customer_modal(locale, None, meta.dump())
             )
@@ -92,7 +92,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if parsed.action == "edit":
             customer = await own_customer(deps.sessions, actor, parsed.query)
             await ack()
-            meta = CustomerModalMeta(channel_id=command.get("channel_id"), edit_id=customer.id)
+            meta = CustomerModalMeta.of(channel_id=command.get("channel_id"), edit_id=customer.id)
             await client.views_open(
                 trigger_id=command["trigger_id"],
                 view=customer_modal(locale, None, meta.dump(), current=customer),
@@ -136,8 +136,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def open_customer_form(ack, body, action, client, actor) -> None:
         await ack()
-        value = RegisterValue.model_validate_json(action.get("value") or "{}")
-        meta = CustomerModalMeta(
+        value = RegisterValue.load(action.get("value") or "{}")
+        meta = CustomerModalMeta.of(
             channel_id=(body.get("channel") or {}).get("id"),
             touch_key=value.touch_key,
         )
@@ -150,7 +150,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def customer_submitted(ack, view, actor) -> None:
         form = CustomerForm.from_view(view)
-        meta = CustomerModalMeta.model_validate_json(view.get("private_metadata") or "{}")
+        meta = CustomerModalMeta.load(view.get("private_metadata") or "{}")
         if meta.edit_id is not None:
             changed = await update_customer(
                 deps.sessions,

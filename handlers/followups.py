@@ -10,6 +10,7 @@ from handlers.home import publish_home
 from handlers.ids import Action, Command
 from handlers.meta import SnoozeValue
 from handlers.ui.messages import FOLLOWUPS_SHOWN, followup_list
+from storage.fields import record_id
 from storage.followups import complete, open_followups, snooze
 
 
@@ -40,7 +41,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def done(ack, body, action, client, respond, actor) -> None:
         await ack()
-        f = await complete(deps.sessions, actor, int(action["value"]))
+        f = await complete(deps.sessions, actor, record_id("followup", action.get("value")))
         notice = t(actor.locale, "followup.done", customer=escape(f.customer_name))
         await refresh(body, client, respond, actor, notice)
 
@@ -48,7 +49,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def snoozed(ack, body, action, client, respond, actor) -> None:
         await ack()
-        value = SnoozeValue.model_validate_json(action["value"])
+        value = SnoozeValue.load(action.get("value"))
         f = await snooze(deps.sessions, actor, value.id, from_due=value.due)
         notice = t(
             actor.locale,

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, ValidationError
 
 from handlers.ids import Block
 from storage.customers import CustomerDraft
+from storage.errors import FieldError, FieldErrors
 from storage.touches import TouchDraft
-from storage.vocab import TouchSource
+from storage.vocab import MAX_ID, TouchSource
+
+# A picker or date field holding what no picker offers (a forged or mangled submission).
+_NOT_OFFERED = "field.pick_from_list"
+
+
+class _Form(BaseModel):
+    @classmethod
+    def from_view(cls, view: dict[str, Any]) -> Self:
+        """Parse a submitted modal; a value no input could produce is that field's error."""
+        try:
+            return cls.model_validate(state_values(view))
+        except ValidationError as e:
+            fields = dict.fromkeys(str(err["loc"][0]) for err in e.errors() if err["loc"])
+            raise FieldErrors([FieldError(_NOT_OFFERED, field=f) for f in fields]) from None
 
 
 def _value(element: dict[str, Any]) -> Any:
@@ -34,7 +49,7 @@ def state_values(view: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class CustomerForm(BaseModel):
+class CustomerForm(_Form):
     """The customer modal as submitted."""
 
     name: str | None = None
@@ -44,28 +59,20 @@ class CustomerForm(BaseModel):
     segment: str | None = None
     status: str | None = None
 
-    @classmethod
-    def from_view(cls, view: dict[str, Any]) -> CustomerForm:
-        return cls.model_validate(state_values(view))
-
     def draft(self) -> CustomerDraft:
         return CustomerDraft(**self.model_dump())
 
 
-class TouchForm(BaseModel):
+class TouchForm(_Form):
     """The touch modal as submitted."""
 
-    customer: int | None = None
+    customer: Annotated[int, Field(ge=1, le=MAX_ID, strict=False)] | None = None
     kind: str | None = None
-    when: int | None = None
+    when: Annotated[int, Field(ge=0, le=2**33)] | None = None  # seconds; 2242 at the latest
     note: str | None = None
     amount: str | None = None
     rating: str | None = None
     next: date | None = None
-
-    @classmethod
-    def from_view(cls, view: dict[str, Any]) -> TouchForm:
-        return cls.model_validate(state_values(view))
 
     def draft(self, source: TouchSource, source_ref: str | None) -> TouchDraft:
         return TouchDraft(

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from storage.customers import CustomerDraft
-from storage.fields import clean_text, is_kind_word, looks_like_phone
+from storage.errors import FieldError
+from storage.fields import clean_text, is_kind_word
 from storage.touches import TouchDraft
-from storage.vocab import TouchKind, TouchSource
+from storage.vocab import MAX_CUSTOMER_LINE, MAX_NAME, MAX_TOUCH_LINE, TouchKind, TouchSource
 
 _RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
 
@@ -38,14 +39,29 @@ class TouchText:
         )
 
 
+# How many ways to split a line are tried: a name holding a kind word gives a second one, a
+# name holding two a third; nobody's customer is named with more than a handful of them.
+MAX_READINGS = 6
+
+
 def touch_readings(text: str) -> list[TouchText]:
-    """Every way to split `<customer> <kind> [amount] [note] [next:DATE] [csat:N|nps:N]`.
+    """The ways to split `<customer> <kind> [amount] [note] [next:DATE] [csat:N|nps:N]`.
 
     The customer is the words before a kind word (or a quoted name). A name that itself
     holds a kind word ("Acme Order Systems order 500") gives one reading per kind word,
-    shortest customer first; the caller picks the one that names a customer.
+    shortest customer first; the caller picks the one that names a customer. Only customer
+    parts that could be a name (at most MAX_NAME characters) are tried, at most
+    MAX_READINGS of them, so the work stays linear in the length of the line.
     """
     text = text.strip()
+    if len(text) > MAX_TOUCH_LINE:
+        raise FieldError(
+            "field.line_too_long",
+            field="note",
+            length=len(text),
+            max=MAX_TOUCH_LINE,
+            command="/touch",
+        )
     next_followup = rating = None
     quoted = None
     if m := re.match(r'^["“]([^"”]+)["”]\s*(.*)$', text, re.DOTALL):
@@ -64,12 +80,22 @@ def touch_readings(text: str) -> list[TouchText]:
         amount = None
         if kind and _is_order(kind) and rest:
             # Whatever follows "order" is its amount; a non-number is reported as such.
-            amount = rest.pop(0)
+            amount = rest[0]
+            rest = rest[1:]
         return TouchText(clean_text(customer), kind, amount, rating, " ".join(rest), next_followup)
 
     if quoted is not None:
         return [reading(quoted, words[0] if words else None, words[1:])]
-    positions = [i for i, w in enumerate(words) if i > 0 and is_kind_word(w)]
+    positions = []
+    length = 0
+    for i, w in enumerate(words):
+        if i > 0 and is_kind_word(w):
+            positions.append(i)
+            if len(positions) == MAX_READINGS:
+                break
+        length += len(w) + 1
+        if length > MAX_NAME + 1:
+            break  # no customer's name is this long
     if positions:
         return [reading(" ".join(words[:i]), words[i], words[i + 1 :]) for i in positions]
     if words and is_kind_word(words[0]):
@@ -115,14 +141,23 @@ def parse_customer(text: str) -> CustomerCommand:
 
 
 def _draft(text: str) -> CustomerDraft:
-    parts = [clean_text(p) for p in re.split(r"[,，;；]", text)]
-    phone = next((p for p in parts if looks_like_phone(p)), None)
-    others = [p for p in parts if p and p != phone]
+    """Read `<name>, <company>, <phone>[, <occupation>]` by position, as the usage says."""
+    if len(text) > MAX_CUSTOMER_LINE:
+        raise FieldError(
+            "field.line_too_long",
+            field="name",
+            length=len(text),
+            max=MAX_CUSTOMER_LINE,
+            command="/customer",
+        )
+    parts = [clean_text(p) for p in re.split(r"[,，;；]", text, maxsplit=3)]
+    parts += [""] * (4 - len(parts))
+    name, company, phone, occupation = parts
     return CustomerDraft(
-        name=others[0] if others else None,
-        company=others[1] if len(others) > 1 else None,
-        phone=phone,
-        occupation=", ".join(others[2:]) or None,
+        name=name or None,
+        company=company or None,
+        phone=phone or None,
+        occupation=occupation or None,
     )
 
 

@@ -102,7 +102,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def accept_burst(ack, body, action, client, actor) -> None:
         await ack()
-        value = RecordsValue.model_validate_json(action["value"])
+        value = RecordsValue.load(action.get("value"))
         view = await team_scores(deps.sessions, value.team, month=value.period)
         touch_ids = sorted(_flagged(view.score.member(value.member)))
         await accept_bursts(deps.sessions, actor, value.team, value.member, touch_ids)
@@ -113,7 +113,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def show_records(ack, body, action, client, actor) -> None:
         await ack()
-        modal = await records_view(actor, RecordsValue.model_validate_json(action["value"]))
+        modal = await records_view(actor, RecordsValue.load(action.get("value")))
         if (body.get("view") or {}).get("type") == "modal":
             await client.views_push(trigger_id=body["trigger_id"], view=modal)
         else:
@@ -124,7 +124,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def records_page(ack, body, action, client, actor) -> None:
         await ack()
-        modal = await records_view(actor, RecordsValue.model_validate_json(action["value"]))
+        modal = await records_view(actor, RecordsValue.load(action.get("value")))
         await client.views_update(
             view_id=body["view"]["id"], hash=body["view"].get("hash"), view=modal
         )

@@ -17,7 +17,7 @@ from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text
 from handlers.ui.messages import choose_customer, offer_register, touch_logged
 from handlers.ui.modals import TouchPrefill, customer_option, done_view, touch_modal
-from storage.customers import my_customers
+from storage.customers import my_customers, naming_prefixes
 from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError
 from storage.fields import is_kind_word, touch_kind
 from storage.members import Actor
@@ -30,10 +30,10 @@ from storage.vocab import TouchSource
 async def _reading(deps: Deps, actor: Actor, text: str) -> TouchText:
     """Pick how to read a `/touch` line: the longest customer part that names a customer."""
     readings = touch_readings(text)
-    for reading in reversed(readings[1:]):
-        if await my_customers(deps.sessions, actor, reading.customer_query, limit=1):
-            return reading
-    return readings[0]
+    if len(readings) == 1:
+        return readings[0]
+    named = await naming_prefixes(deps.sessions, actor, [r.customer_query for r in readings])
+    return next((r for r in reversed(readings) if r.customer_query in named), readings[0])
 
 
 async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
@@ -92,12 +92,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
             return
         if not text:
             await ack()
-            meta = TouchModalMeta(channel_id=command.get("channel_id"))
+            meta = TouchModalMeta.of(channel_id=command.get("channel_id"))
             await open_form(client, command["trigger_id"], actor, TouchPrefill(), meta)
             return
-        parsed = await _reading(deps, actor, text)
         key = request_key(actor, "cmd", command.get("trigger_id")) or ""
         try:
+            parsed = await _reading(deps, actor, text)
             logged = await log_touch(
                 deps.sessions, actor, parsed.draft(), currency=currency, request_key=key
             )
@@ -129,14 +129,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
         prefill = await _prefill(deps, actor, action.get("value") or "")
         channel = (body.get("channel") or {}).get("id")
         on_home = (body.get("view") or {}).get("type") == "home"
-        meta = TouchModalMeta(channel_id=channel, from_home=on_home)
+        meta = TouchModalMeta.of(channel_id=channel, from_home=on_home)
         await open_form(client, body["trigger_id"], actor, prefill, meta)
 
     @app.action(Action.CHOOSE_CUSTOMER)
     @guarded
     async def choose(ack, action, respond, actor) -> None:
         await ack()
-        choice = ChooseCustomerValue.model_validate_json(action["value"])
+        choice = ChooseCustomerValue.load(action.get("value"))
         text = await parked_text(deps.sessions, actor, choice.key)
         logged = await log_touch(
             deps.sessions,
@@ -157,7 +157,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         message = shortcut.get("message") or {}
         channel = (shortcut.get("channel") or {}).get("id")
-        meta = TouchModalMeta(
+        meta = TouchModalMeta.of(
             source=TouchSource.SHORTCUT,
             source_ref=f"{channel}/{message.get('ts')}" if channel else None,
             channel_id=channel,
@@ -172,7 +172,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def global_shortcut(ack, shortcut, client, actor) -> None:
         await ack()
-        await open_form(client, shortcut["trigger_id"], actor, TouchPrefill(), TouchModalMeta())
+        await open_form(client, shortcut["trigger_id"], actor, TouchPrefill(), TouchModalMeta.of())
 
     @app.options(Action.CUSTOMER_PICK)
     @guarded
@@ -189,7 +189,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.view(Callback.TOUCH_MODAL)
     @guarded
     async def touch_submitted(ack, view, client, actor) -> None:
-        meta = TouchModalMeta.model_validate_json(view.get("private_metadata") or "{}")
+        meta = TouchModalMeta.load(view.get("private_metadata") or "{}")
         form = TouchForm.from_view(view)
         logged = await log_touch(
             deps.sessions,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, true
+from sqlalchemy import exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -82,8 +82,8 @@ class ValidCustomer:
 def validate(draft: CustomerDraft, phone_region: str) -> ValidCustomer:
     """Check every field of a draft, reporting all the wrong ones together."""
     attempt = fields.Collector()
-    name = attempt(fields.required_text, "name", draft.name, MAX_NAME)
-    company = attempt(fields.bounded_text, "company", draft.company, MAX_COMPANY)
+    name = attempt(fields.name_text, "name", draft.name, MAX_NAME, required=True)
+    company = attempt(fields.name_text, "company", draft.company, MAX_COMPANY, required=False)
     phone = attempt(fields.phone_e164, draft.phone, phone_region)
     occupation = attempt(fields.bounded_text, "occupation", draft.occupation, MAX_OCCUPATION)
     segment = attempt(fields.segment, draft.segment)
@@ -114,8 +114,13 @@ async def _conflict(
     return await session.scalar(query.limit(1))
 
 
-async def _by_request(session: AsyncSession, request_key: str) -> Customer | None:
-    return await session.scalar(_with_owner().where(Customer.request_key == request_key))
+async def _by_request(session: AsyncSession, actor: Actor, request_key: str) -> Customer | None:
+    """The customer this member registered under `request_key` (another's key finds nothing)."""
+    return await session.scalar(
+        _with_owner().where(
+            Customer.request_key == request_key, Customer.owner_id == actor.member_id
+        )
+    )
 
 
 def _duplicate(existing: Customer, c: ValidCustomer, actor: Actor) -> DuplicateCustomer:
@@ -144,7 +149,7 @@ async def register_customer(
     valid = validate(draft, phone_region)
     try:
         async with sessions.begin() as session:
-            if request_key and (done := await _by_request(session, request_key)):
+            if request_key and (done := await _by_request(session, actor, request_key)):
                 return view(done), False
             if existing := await _conflict(session, actor.workspace_id, valid):
                 raise _duplicate(existing, valid, actor)
@@ -168,7 +173,7 @@ async def register_customer(
     except IntegrityError:
         # Lost a race with a concurrent registration: report what won.
         async with sessions.begin() as session:
-            if request_key and (done := await _by_request(session, request_key)):
+            if request_key and (done := await _by_request(session, actor, request_key)):
                 return view(done), False
             if existing := await _conflict(session, actor.workspace_id, valid):
                 raise _duplicate(existing, valid, actor) from None
@@ -181,6 +186,14 @@ CANDIDATES_SHOWN = 5  # customers offered when a prefix is ambiguous
 def _prefix(query: str) -> str:
     key = fields.match_key(query)
     return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_text(query: str | None) -> str:
+    """A typed name or company prefix, refused when no name could start with it."""
+    text = fields.clean_text(query)
+    if len(text) > MAX_NAME:
+        raise FieldError("field.query_too_long", field="customer", value=text[:40], max=MAX_NAME)
+    return fields.storable("customer", text)
 
 
 def _matching(workspace_id: str, query: str):
@@ -197,6 +210,7 @@ async def find_customers(
     sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str, limit: int = 20
 ) -> list[CustomerView]:
     """Find customers in the workspace whose name or company starts with `query`."""
+    query = search_text(query)
     async with sessions.begin() as session:
         rows = await session.scalars(
             _matching(actor.workspace_id, query)
@@ -214,6 +228,7 @@ async def my_customers(
     everyone: bool = False,
 ) -> list[CustomerView]:
     """List the actor's own customers (or, with `everyone`, all) starting with `query`."""
+    query = search_text(query)
     mine = Customer.owner_id == actor.member_id
     async with sessions.begin() as session:
         rows = await session.scalars(
@@ -225,6 +240,32 @@ async def my_customers(
         return [view(c) for c in rows]
 
 
+async def naming_prefixes(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, queries: list[str]
+) -> set[str]:
+    """Which of several typed prefixes start one of the actor's customers: one query."""
+    usable = [q for q in dict.fromkeys(queries) if fields.visible_text(q) and len(q) <= MAX_NAME]
+    if not usable:
+        return set()
+    own = select(Customer.id).where(
+        Customer.workspace_id == actor.workspace_id, Customer.owner_id == actor.member_id
+    )
+    checks = [
+        exists(
+            own.where(
+                or_(
+                    Customer.name_key.like(_prefix(q), escape="\\"),
+                    Customer.company_key.like(_prefix(q), escape="\\"),
+                )
+            )
+        ).label(f"q{i}")
+        for i, q in enumerate(usable)
+    ]
+    async with sessions.begin() as session:
+        row = (await session.execute(select(*checks))).one()
+    return {q for q, hit in zip(usable, row, strict=True) if hit}
+
+
 async def resolve_own(
     session: AsyncSession, actor: Actor, query: str, allow_others: bool = False
 ) -> Customer:
@@ -233,8 +274,8 @@ async def resolve_own(
     With `allow_others` (a rating or complaint taken by someone else) a colleague's
     customer fits too when none of the actor's own does.
     """
-    query = fields.clean_text(query)
-    if not query:
+    query = search_text(query)
+    if not fields.visible_text(query):
         raise FieldError("field.customer_required", field="customer")
     key = fields.match_key(query)
     own = _matching(actor.workspace_id, query).where(Customer.owner_id == actor.member_id)

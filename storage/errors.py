@@ -106,3 +106,21 @@ class NotYourReport(DomainError):
     """Managers see their own reports' scores only."""
 
     code = "error.not_your_report"
+
+
+class BadPayload(DomainError):
+    """A button value or form state that is not what the bot sent (stale or tampered)."""
+
+    code = "error.bad_payload"
+
+
+class FollowupMoved(DomainError):
+    """A snooze carried a due date the follow-up no longer has."""
+
+    code = "error.snooze_moved"
+
+
+class FollowupClosed(DomainError):
+    """The follow-up is already done."""
+
+    code = "error.followup_closed"

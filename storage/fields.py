@@ -10,13 +10,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import icu
 import phonenumbers
 
 from storage.errors import FieldError, FieldErrors
 from storage.vocab import (
     KIND_ALIASES,
+    MAX_AMOUNT_INPUT,
     MAX_AMOUNT_MINOR,
+    MAX_ID,
     MAX_NOTE,
+    MAX_PHONE_INPUT,
     SEGMENTS,
     CustomerStatus,
     TouchKind,
@@ -63,9 +67,69 @@ def clean_text(value: str | None) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
+# Characters no database column should hold and no person types: C0/C1 controls (NUL among
+# them; PostgreSQL refuses it in text) and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def storable(field: str, value: str) -> str:
+    """Refuse text holding control characters or lone surrogates, naming the field."""
+    if _UNSTORABLE.search(value):
+        raise FieldError("field.control_chars", field=field)
+    return value
+
+
+# UTS #39 (Unicode Security Mechanisms) from ICU: the skeleton maps look-alikes (Cyrillic
+# А, Greek Ο, "rn" for "m"…) onto one form and drops default-ignorable characters.
+_SPOOF = icu.SpoofChecker()
+
+
+def _ignorable_pattern() -> re.Pattern[str]:
+    ranges = icu.UnicodeSet("[[:Default_Ignorable_Code_Point:][:Cf:]]")
+    parts = []
+    for i in range(ranges.getRangeCount()):
+        start, end = ranges.getRangeStart(i), ranges.getRangeEnd(i)
+        parts.append(re.escape(start) + ("-" + re.escape(end) if end != start else ""))
+    return re.compile("[" + "".join(parts) + "]")
+
+
+_IGNORABLE = _ignorable_pattern()
+
+
+def visible_text(value: str | None) -> str:
+    """Clean text without invisible characters (zero-width spaces, joiners, BOMs…)."""
+    return clean_text(_IGNORABLE.sub("", value or ""))
+
+
 def match_key(value: str) -> str:
-    """Return the case- and width-insensitive key used for duplicates and prefix search."""
-    return unicodedata.normalize("NFKC", clean_text(value)).casefold()
+    """The key that names compare on: equal for look-alikes, whatever their case or width.
+
+    Compatibility normalisation (NFKC: full width, ligatures), invisible characters removed,
+    case folded, and the UTS #39 confusables skeleton, so `Аcme Ltd` (Cyrillic А) and
+    `Acme\u200bLtd` key like `acme ltd`. The display name is kept as typed.
+    """
+    # The skeleton is case-sensitive (Cyrillic Т looks like T, its т like ᴛ), so it is taken
+    # before folding the case, and again after, so that ACME and Acme meet too.
+    text = unicodedata.normalize("NFKC", visible_text(value))
+    folded = _SPOOF.getSkeleton(0, text).casefold()
+    return _SPOOF.getSkeleton(0, folded).casefold()
+
+
+def has_letter(value: str) -> bool:
+    """Tell whether text holds at least one letter (of any script)."""
+    return any(unicodedata.category(ch).startswith("L") for ch in value)
+
+
+def name_text(field: str, value: str | None, max_len: int, *, required: bool) -> str:
+    """A name (customer, company, team): bounded, storable, and holding a letter."""
+    text = bounded_text(field, value, max_len)
+    if not visible_text(text):
+        if required:
+            raise FieldError("field.required", field=field)
+        return ""
+    if not has_letter(text):
+        raise FieldError("field.needs_letter", field=field, value=text)
+    return text
 
 
 def required_text(field: str, value: str | None, max_len: int) -> str:
@@ -77,11 +141,16 @@ def required_text(field: str, value: str | None, max_len: int) -> str:
 
 
 def bounded_text(field: str, value: str | None, max_len: int) -> str:
-    """Return cleaned text, refusing it when over `max_len` characters."""
+    """Return cleaned text, refusing it when over `max_len` characters or unstorable."""
     text = clean_text(value)
     if len(text) > max_len:
         raise FieldError("field.too_long", field=field, max=max_len, length=len(text))
-    return text
+    return storable(field, text)
+
+
+def query_text(field: str, value: str | None, max_len: int) -> str:
+    """A typed search (a name or company prefix): bounded like the names it looks for."""
+    return bounded_text(field, value, max_len)
 
 
 def note_text(value: str | None) -> str:
@@ -89,12 +158,21 @@ def note_text(value: str | None) -> str:
     text = unicodedata.normalize("NFC", value or "").strip()
     if len(text) > MAX_NOTE:
         raise FieldError("field.too_long", field="note", max=MAX_NOTE, length=len(text))
+    return storable("note", text)
+
+
+def ascii_digits(field: str, raw: str) -> str:
+    """Read full-width digits (`１２３`, as Chinese input methods type them) as 0–9; refuse
+    digits of other scripts (`١٢٣`) rather than guess what a number means."""
+    text = unicodedata.normalize("NFKC", raw)
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise FieldError("field.digits_ascii", field=field, value=raw)
     return text
 
 
 def phone_e164(value: str | None, region: str) -> str | None:
     """Parse a phone number in `region`'s conventions and return it in E.164, or None if blank."""
-    raw = clean_text(value)
+    raw = bounded_text("phone", value, MAX_PHONE_INPUT)
     if not raw:
         return None
     try:
@@ -103,13 +181,10 @@ def phone_e164(value: str | None, region: str) -> str | None:
         raise FieldError("field.phone_invalid", field="phone", value=raw) from None
     if not phonenumbers.is_valid_number(number):
         raise FieldError("field.phone_invalid", field="phone", value=raw)
+    if number.extension:
+        # E.164 has no extension, and two extensions of one switchboard are one number here.
+        raise FieldError("field.phone_extension", field="phone", value=raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def looks_like_phone(value: str) -> bool:
-    """Tell whether a piece of quick text is meant as a phone number."""
-    digits = re.sub(r"[\s\-().+]", "", value)
-    return len(digits) >= 5 and digits.isdigit()
 
 
 def format_phone(e164: str | None) -> str:
@@ -119,6 +194,14 @@ def format_phone(e164: str | None) -> str:
     return phonenumbers.format_number(
         phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
+
+
+def record_id(field: str, value: object) -> int:
+    """An id a picker or button carries: a positive 32-bit integer, else "pick from the list"."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text[:12]) <= MAX_ID:
+        raise FieldError("field.pick_from_list", field=field)
+    return int(text)
 
 
 def touch_kind(value: str | None) -> TouchKind:
@@ -141,7 +224,7 @@ def is_kind_word(value: str) -> bool:
     return word in TouchKind._value2member_map_ or word in KIND_ALIASES
 
 
-_AMOUNT = re.compile(r"^[¥￥$€£]?\s*(-?[\d,，]*\.?\d*)\s*(k|w|万)?$", re.IGNORECASE)
+_AMOUNT = re.compile(r"^[¥$€£]?\s*(-?[0-9,]*\.?[0-9]*)\s*(k|w|万)?$", re.IGNORECASE)
 
 
 def amount_minor(value: str | None, *, required: bool) -> int | None:
@@ -151,23 +234,27 @@ def amount_minor(value: str | None, *, required: bool) -> int | None:
         if required:
             raise FieldError("field.amount_required", field="amount")
         return None
-    m = _AMOUNT.match(raw)
-    if not m or not re.search(r"\d", m.group(1)):
+    if len(raw) > MAX_AMOUNT_INPUT:
+        raise FieldError(
+            "field.amount_too_large", field="amount", value=raw[:MAX_AMOUNT_INPUT] + "…"
+        )
+    # NFKC reads full-width ¥ and ，as ¥ and , too.
+    m = _AMOUNT.match(ascii_digits("amount", raw).replace("，", ","))
+    if not m or not re.search(r"[0-9]", m.group(1)):
         raise FieldError("field.amount_invalid", field="amount", value=raw)
     try:
-        amount = Decimal(m.group(1).replace(",", "").replace("，", ""))
+        amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
         raise FieldError("field.amount_invalid", field="amount", value=raw) from None
     suffix = (m.group(2) or "").lower()
     amount *= {"": 1, "k": 1000, "w": 10000, "万": 10000}[suffix]
     if amount <= 0:
         raise FieldError("field.amount_not_positive", field="amount", value=raw)
+    if amount * 100 >= MAX_AMOUNT_MINOR:
+        raise FieldError("field.amount_too_large", field="amount", value=raw)
     if amount != amount.quantize(Decimal("0.01")):
         raise FieldError("field.amount_precision", field="amount", value=raw)
-    minor = int(amount * 100)
-    if minor >= MAX_AMOUNT_MINOR:
-        raise FieldError("field.amount_too_large", field="amount", value=raw)
-    return minor
+    return int(amount * 100)
 
 
 def segment(value: str | None) -> str | None:
@@ -189,7 +276,7 @@ def customer_status(value: str | None) -> CustomerStatus:
         raise FieldError("field.status_unknown", field="status", value=value) from None
 
 
-_REL_DAYS = re.compile(r"^\+(\d{1,3})d$")
+_REL_DAYS = re.compile(r"^\+([0-9]{1,3})d$")
 
 
 def followup_date(value: str | None, today: date) -> date | None:
@@ -197,6 +284,7 @@ def followup_date(value: str | None, today: date) -> date | None:
     raw = clean_text(value).casefold()
     if not raw:
         return None
+    raw = ascii_digits("next", raw)
     if raw in ("today", "今天"):
         day = today
     elif raw in ("tomorrow", "明天"):
@@ -234,7 +322,7 @@ def rating(value: str | None) -> tuple[int | None, int | None]:
     raw = clean_text(value).casefold().replace(" ", "")
     if not raw:
         return None, None
-    m = re.match(r"^(csat|nps)[:=]?(\d{1,2})$", raw)
+    m = re.match(r"^(csat|nps)[:=]?([0-9]{1,2})$", ascii_digits("rating", raw))
     if not m:
         raise FieldError("field.rating_invalid", field="rating", value=value)
     scale, score = m.group(1), int(m.group(2))

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
-from storage.errors import NotFound
+from storage.errors import FollowupClosed, FollowupMoved, NotFound
 from storage.members import Actor
 from storage.models import Customer, Followup, utcnow
 from storage.vocab import CustomerStatus, FollowupStatus
@@ -125,8 +125,12 @@ async def snooze(
     """
     async with sessions.begin() as session:
         f = await _own(session, actor, followup_id)
-        if f.status == FollowupStatus.OPEN and f.effective_due == from_due:
-            today = actor.today(now)
-            f.snoozed_to = max(from_due, today) + timedelta(days=SNOOZE_DAYS)
-            f.snooze_count += 1
+        if f.status != FollowupStatus.OPEN:
+            raise FollowupClosed(customer=f.customer.name)
+        if f.effective_due != from_due:
+            # A second click, or a button left over from before the date moved.
+            raise FollowupMoved(customer=f.customer.name, date=f.effective_due.isoformat())
+        today = actor.today(now)
+        f.snoozed_to = max(from_due, today) + timedelta(days=SNOOZE_DAYS)
+        f.snooze_count += 1
         return _view(f)

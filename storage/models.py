@@ -26,6 +26,7 @@ from storage.vocab import (
     MAX_KEY,
     MAX_NAME,
     MAX_OCCUPATION,
+    MAX_TEAM_NAME,
     CustomerStatus,
     FollowupStatus,
     TouchKind,
@@ -78,11 +79,13 @@ class Team(Base):
     """A team: its channel, calendar, manager and scheme."""
 
     __tablename__ = "teams"
-    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+    # Team names compare on their look-alike-proof key, like customers' names.
+    __table_args__ = (UniqueConstraint("workspace_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(MAX_TEAM_NAME))
+    name_key: Mapped[str] = mapped_column(String(MAX_KEY))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     timezone: Mapped[str] = mapped_column(String(64))
     # Public holidays for working days (ISO country); None: the scheme's country.

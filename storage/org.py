@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import FieldError, NotAdmin, TeamNotFound
-from storage.fields import known_zone
+from storage.fields import known_zone, match_key, name_text
 from storage.members import NEVER, Actor
-from storage.models import AuditEntry, Member, Team
-from storage.vocab import Role
+from storage.models import AuditEntry, Member, Team, TeamMembership, utcnow
+from storage.vocab import MAX_KEY, MAX_TEAM_NAME, Role
 
 
 def require_admin(actor: Actor) -> None:
@@ -65,6 +65,14 @@ async def member_by_user(
     return m
 
 
+def team_name(value: str) -> str:
+    """A team's name as typed: bounded, storable, holding a letter; found by its key."""
+    name = name_text("team", value, MAX_TEAM_NAME, required=True)
+    if len(match_key(name)) > MAX_KEY:
+        raise FieldError("field.too_long_expanded", field="team")
+    return name
+
+
 def _zone(value: str) -> str:
     try:
         return known_zone(value)
@@ -80,7 +88,7 @@ class OrgMember(BaseModel):
 
 class OrgTeam(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=80)
+    name: str = Field(min_length=1, max_length=MAX_TEAM_NAME)
     channel: str | None = Field(default=None, pattern=r"^[CG][A-Z0-9]+$")
     timezone: str = "Asia/Shanghai"
     manager: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]+$")
@@ -142,12 +150,16 @@ async def upsert_team(
     scheme: str | None = None,
     holidays_country: str | None = None,
 ) -> Team:
+    name = team_name(name)
     team = await session.scalar(
-        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
+        select(Team).where(Team.workspace_id == workspace_id, Team.name_key == match_key(name))
     )
     if team is None:
         team = Team(
-            workspace_id=workspace_id, name=name, timezone=_zone(timezone or "Asia/Shanghai")
+            workspace_id=workspace_id,
+            name=name,
+            name_key=match_key(name),
+            timezone=_zone(timezone or "Asia/Shanghai"),
         )
         session.add(team)
         await session.flush()

@@ -115,9 +115,12 @@ def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
     return _Valid(kind, when, note or "", amount, csat, nps, next_on)
 
 
-async def _by_request(session: AsyncSession, key: str) -> Touch | None:
+async def _by_request(session: AsyncSession, actor: Actor, key: str) -> Touch | None:
+    """The touch this member logged under `key` (another member's key finds nothing)."""
     return await session.scalar(
-        select(Touch).options(joinedload(Touch.customer)).where(Touch.request_key == key)
+        select(Touch)
+        .options(joinedload(Touch.customer))
+        .where(Touch.request_key == key, Touch.member_id == actor.member_id)
     )
 
 
@@ -152,7 +155,7 @@ async def log_touch(
     valid = validate(draft, actor, now)
     try:
         async with sessions.begin() as session:
-            if request_key and (done := await _by_request(session, request_key)):
+            if request_key and (done := await _by_request(session, actor, request_key)):
                 return LoggedTouch(_view(done), created=False)
             # Service and managers take ratings, complaints and inquiries on anyone's customer;
             # the owner is credited, and a rating never comes from the owner.
@@ -217,7 +220,7 @@ async def log_touch(
             return LoggedTouch(_view(touch), created=True, followups_closed=closed)
     except IntegrityError:
         async with sessions.begin() as session:
-            if request_key and (done := await _by_request(session, request_key)):
+            if request_key and (done := await _by_request(session, actor, request_key)):
                 return LoggedTouch(_view(done), created=False)
             if draft.source_ref and (
                 earlier := await _from_message(session, actor, draft.source_ref[:300])

@@ -94,5 +94,12 @@ MAX_KEY = 480  # a matching key may grow under NFKC + casefold; longer ones are 
 MAX_PHONE_INPUT = 40
 MAX_NOTE = 2000
 MAX_AMOUNT_MINOR = 10**13  # 100 billion in major units
+MAX_AMOUNT_INPUT = 24  # characters typed for an amount: "¥100,000,000,000.00" fits
+MAX_TEAM_NAME = 80
+MAX_ID = 2**31 - 1  # record ids are 32-bit integers in both databases
+# Whole quick-command lines: every field at its longest, with room for the words between.
+MAX_TOUCH_LINE = MAX_NOTE + MAX_NAME + 200
+MAX_CUSTOMER_LINE = MAX_NAME + MAX_COMPANY + MAX_PHONE_INPUT + MAX_OCCUPATION + 40
+MAX_COMMAND_LINE = 1000  # /crm, /score, /leaderboard
 CSAT_RANGE = (1, 5)
 NPS_RANGE = (0, 10)

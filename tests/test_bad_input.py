@@ -68,7 +68,14 @@ async def acme(stack):
         ),
         ("U0BOB", Command.TOUCH, "acme call hi", "*Acme Ltd* belongs to <@U0ALICE>"),
         ("U0ALICE", Command.CUSTOMER, "add , 13900139000", "Name is required"),
-        ("U0ALICE", Command.CUSTOMER, "add Initech, 12345", "Phone: “12345” is not a phone number"),
+        (
+            "U0ALICE",
+            Command.CUSTOMER,
+            "add Initech, 12345",
+            "Company: “12345” has no letters. Type the name itself; if you meant a phone number, "
+            "it goes third",
+        ),
+        ("U0ALICE", Command.CUSTOMER, "add Initech, , 12345", "Phone: “12345” is not a phone"),
         (
             "U0ALICE",
             Command.CUSTOMER,
@@ -78,7 +85,7 @@ async def acme(stack):
         (
             "U0BOB",
             Command.CUSTOMER,
-            "add Acme Two, +86 138-0013-8000",
+            "add Acme Two, , +86 138-0013-8000",
             "with phone +86 138 0013 8000, and belongs to <@U0ALICE>",
         ),
         (

@@ -129,7 +129,97 @@ def test_ratings():
 
 def test_match_key_ignores_case_width_and_spacing():
     assert fields.match_key("  ACME   Ltd ") == fields.match_key("acme ltd")
-    assert fields.match_key("ＡＣＭＥ") == "acme"
+    assert fields.match_key("ＡＣＭＥ") == fields.match_key("acme")
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Acme Ltd\u200b",  # zero-width space
+        "\ufeffAcme Ltd",  # byte-order mark
+        "Ac\u00adme Ltd",  # soft hyphen
+        "Ac\u200dme Ltd",  # zero-width joiner
+        "\u0410cme Ltd",  # Cyrillic А
+        "Acm\u0435 Ltd",  # Cyrillic е
+        "ACME L\u0422D",  # Cyrillic capital Т
+        "\u0391cme Ltd",  # Greek capital Alpha
+        "ACME LTD",
+        "Ａｃｍｅ Ｌｔｄ",  # full width
+        "Acme\u00a0Ltd",  # no-break space
+        "Acme \u2060 Ltd",  # word joiner between spaces
+    ],
+)
+def test_look_alike_names_share_one_key(look_alike):
+    assert fields.match_key(look_alike) == fields.match_key("Acme Ltd")
+
+
+def test_different_names_keep_different_keys():
+    keys = {fields.match_key(n) for n in ("Acme Ltd", "Acme Lab", "Acne Ltd", "王芳", "王方")}
+    assert len(keys) == 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "minor"),
+    [("１２３", 12_300), ("￥１２，０００", 1_200_000), ("１.５ｋ", 150_000)],
+)
+def test_full_width_digits_are_read_as_digits(raw, minor):
+    assert fields.amount_minor(raw, required=True) == minor
+
+
+@pytest.mark.parametrize("raw", ["١٢٣", "१२३", "1٢3", "๑๒๓"])
+def test_digits_of_other_scripts_are_refused_naming_the_field(raw):
+    with pytest.raises(FieldError) as e:
+        fields.amount_minor(raw, required=True)
+    assert (e.value.code, e.value.field) == ("field.digits_ascii", "amount")
+    with pytest.raises(FieldError) as e:
+        fields.rating(f"csat:{raw[1]}")
+    assert (e.value.code, e.value.field) == ("field.digits_ascii", "rating")
+
+
+@pytest.mark.parametrize("raw", ["1" * 24, "9" * 40, "1" + "0" * 30 + ".5", "100000000000"])
+def test_huge_amounts_are_refused_not_crashed_on(raw):
+    with pytest.raises(FieldError) as e:
+        fields.amount_minor(raw, required=True)
+    assert (e.value.code, e.value.field) == ("field.amount_too_large", "amount")
+
+
+@pytest.mark.parametrize("bad", ["a\x00b", "x\x07", "\ud800", "tab\x1bescape"])
+def test_control_characters_are_refused_in_every_text_field(bad):
+    for parse in (
+        lambda: fields.note_text(bad),
+        lambda: fields.name_text("name", bad, 120, required=True),
+        lambda: fields.bounded_text("occupation", bad, 80),
+    ):
+        with pytest.raises(FieldError) as e:
+            parse()
+        assert e.value.code == "field.control_chars"
+    assert fields.note_text("line one\nline two\ttab") == "line one\nline two\ttab"
+
+
+@pytest.mark.parametrize("bad", ["12", "  ", "\u200b", "+86 138", "--", "١٢"])
+def test_a_name_must_hold_a_letter(bad):
+    with pytest.raises(FieldError) as e:
+        fields.name_text("name", bad, 120, required=True)
+    assert e.value.field == "name" and e.value.code in ("field.needs_letter", "field.required")
+
+
+def test_names_with_letters_in_any_script_pass():
+    for name in ("3M", "7-Eleven", "王芳", "Ёлка", "O'Brien & Sons"):
+        assert fields.name_text("name", name, 120, required=True) == name
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "abc", str(2**31), "9" * 40, "", None, "١"])
+def test_ids_outside_32_bits_are_refused(raw):
+    with pytest.raises(FieldError) as e:
+        fields.record_id("customer", raw)
+    assert (e.value.code, e.value.field) == ("field.pick_from_list", "customer")
+    assert fields.record_id("customer", str(2**31 - 1)) == 2**31 - 1
+
+
+def test_a_phone_with_an_extension_is_refused_naming_the_field():
+    with pytest.raises(FieldError) as e:
+        fields.phone_e164("+1 415 555 0100 ext. 12", "US")
+    assert (e.value.code, e.value.field) == ("field.phone_extension", "phone")
 
 
 def test_touch_quick_text():
@@ -162,7 +252,7 @@ def test_customer_quick_text():
         "Li Wei",
         "+86 138 0013 8000",
     )
-    c = parse_customer("add 王芳，13900139000，华为，采购")
+    c = parse_customer("add 王芳，华为，13900139000，采购")
     assert (c.draft.name, c.draft.company, c.draft.phone, c.draft.occupation) == (
         "王芳",
         "华为",
@@ -171,3 +261,35 @@ def test_customer_quick_text():
     )
     assert parse_customer("").action == "form"
     assert parse_customer("acme") == parse_customer("find acme")
+
+
+@pytest.mark.parametrize(
+    ("text", "fields_read"),
+    [
+        (", , 12", (None, None, "12", None)),
+        ("Kilo Co, Bai Yu, notaphone", ("Kilo Co", "Bai Yu", "notaphone", None)),
+        ("Kilo Co, , 13800138000", ("Kilo Co", None, "13800138000", None)),
+        ("Kilo Co", ("Kilo Co", None, None, None)),
+        (
+            "Kilo Co, Bai Yu, 13800138000, IT, software",
+            ("Kilo Co", "Bai Yu", "13800138000", "IT, software"),
+        ),
+        ("Kilo Co, 13800138000", ("Kilo Co", "13800138000", None, None)),
+    ],
+)
+def test_customer_quick_add_reads_fields_by_position(text, fields_read):
+    d = parse_customer(f"add {text}").draft
+    assert (d.name, d.company, d.phone, d.occupation) == fields_read
+
+
+def test_a_long_touch_line_is_read_in_bounded_work():
+    from handlers.quick import MAX_READINGS, touch_readings
+
+    readings = touch_readings("acme " + "call " * 400)
+    assert len(readings) <= MAX_READINGS
+    with pytest.raises(FieldError) as e:
+        touch_readings("acme " + "call " * 4000)
+    assert (e.value.code, e.value.field) == ("field.line_too_long", "note")
+    # A kind word past the longest possible name is never tried as the end of a name.
+    readings = touch_readings("x" * 130 + " call order 5")
+    assert readings[0].kind is None or readings[0].customer_query == "x" * 130

@@ -126,7 +126,7 @@ async def test_register_then_log_by_quick_text_modal_and_shortcut(stack):
 
 async def test_home_buttons_complete_followups_and_republish(stack):
     slack, fake, db = stack.slack, stack.fake, stack.db
-    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, 13900139000")
+    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, , 13900139000")
     await slack.command("U0BOB", Command.TOUCH, "globex email sent the deck next:tomorrow")
     await slack.open_home("U0BOB")
     await fake.wait_for("views.publish")
@@ -180,7 +180,7 @@ async def test_chinese_locale_gets_chinese_replies_and_register_by_modal(stack):
 async def test_customer_find_shows_owner_and_help(stack):
     slack = stack.slack
     await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, Li Wei, 13800138000")
-    await slack.command("U0BOB", Command.CUSTOMER, "add Acme Trading, 13900139000")
+    await slack.command("U0BOB", Command.CUSTOMER, "add Acme Trading, , 13900139000")
     r = await slack.command("U0BOB", Command.CUSTOMER, "find acme")
     assert "*Acme Ltd*" in r.message_text and "<@U0ALICE>" in r.message_text
     assert "+86 138 0013 8000" not in r.message_text  # another rep's contact stays theirs
@@ -273,7 +273,7 @@ async def test_message_shortcut_dates_the_touch_when_the_message_was_posted(stac
 async def test_edit_a_customer_to_fill_in_key_fields_or_mark_it_churned(stack):
     slack, fake, db = stack.slack, stack.fake, stack.db
     await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd")
-    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, 13900139000")
+    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, , 13900139000")
     await slack.command("U0ALICE", Command.TOUCH, f"acme call hi next:{days(2)}")
     await slack.command("U0ALICE", Command.CUSTOMER, "edit acme")
     [opened] = await fake.wait_for("views.open")

@@ -39,9 +39,9 @@ async def team(stack):
         stack.fake.add_user(user, name)
     await import_org(stack.db.sessions, OrgFile.model_validate(ORG))
     slack = stack.slack
-    await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, 13800138000")
+    await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, , 13800138000")
     await slack.command("U0ALICE", Command.TOUCH, "acme order 60000 renewal")
-    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, 13900139000")
+    await slack.command("U0BOB", Command.CUSTOMER, "add Globex, , 13900139000")
     await slack.command("U0BOB", Command.TOUCH, "globex order 20000 pilot")
     return stack
 

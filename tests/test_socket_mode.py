@@ -36,7 +36,7 @@ async def test_socket_mode_serves_the_same_commands(db, database_url):
     server = asyncio.create_task(_serve(settings, socket=True))
     slack = SlackDriver("", "", fake, socket_mode=True)
     try:
-        r = await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, 13800138000")
+        r = await slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, , 13800138000")
         assert "Registered *Acme Ltd*" in r.message_text
         r = await slack.command("U0ALICE", Command.TOUCH, "acme visit demo went well")
         assert "Logged: visit with *Acme Ltd*" in r.message_text
