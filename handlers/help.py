@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.i18n import fmt_money, t
 from handlers.context import Deps, listener
 from handlers.ids import Command
+from handlers.quick import command_text
 from handlers.ui import kit
 from handlers.ui.messages import help_message
 from scoring.scheme import SchemeError, load_scheme
@@ -100,7 +101,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.command(Command.CRM)
     @guarded
     async def crm_command(ack, command, actor) -> None:
-        text = (command.get("text") or "").strip()
+        text = command_text(command.get("text"), Command.CRM)
         try:
             words = shlex.split(text)
         except ValueError:

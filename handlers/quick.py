@@ -9,7 +9,14 @@ from storage.customers import CustomerDraft
 from storage.errors import FieldError
 from storage.fields import clean_text, is_kind_word
 from storage.touches import TouchDraft
-from storage.vocab import MAX_CUSTOMER_LINE, MAX_NAME, MAX_TOUCH_LINE, TouchKind, TouchSource
+from storage.vocab import (
+    MAX_COMMAND_LINE,
+    MAX_CUSTOMER_LINE,
+    MAX_NAME,
+    MAX_TOUCH_LINE,
+    TouchKind,
+    TouchSource,
+)
 
 _RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
 
@@ -102,6 +109,16 @@ def touch_readings(text: str) -> list[TouchText]:
         return [reading("", words[0], words[1:])]  # the customer is missing
     # No kind word: the word after the customer is taken as the (bad) kind, for the message.
     return [reading(words[0] if words else "", words[1] if len(words) > 1 else None, words[2:])]
+
+
+def command_text(text: str | None, command: str, limit: int = MAX_COMMAND_LINE) -> str:
+    """A slash command's text, refused before any parsing when it is longer than `limit`."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise FieldError(
+            "field.line_too_long", field="command", length=len(text), max=limit, command=command
+        )
+    return text
 
 
 def parse_touch(text: str) -> TouchText:

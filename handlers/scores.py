@@ -10,6 +10,7 @@ from bot.i18n import t
 from handlers.context import Deps, listener
 from handlers.ids import Action, Command
 from handlers.meta import RecordsValue
+from handlers.quick import command_text
 from handlers.ui import kit
 from handlers.ui.scores import leaderboard, records_modal, score_message
 from storage.errors import NoTeam, NotScored, NotYourReport
@@ -70,8 +71,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.command(Command.SCORE)
     @guarded
     async def score_command(ack, command, actor) -> None:
-        text = command.get("text") or ""
-        if text.strip().casefold() in ("help", "帮助"):
+        text = command_text(command.get("text"), Command.SCORE)
+        if text.casefold() in ("help", "帮助"):
             usage = t(actor.locale, "usage.score")
             await ack(response_type="ephemeral", **kit.message(usage, [kit.section(usage)]))
             return
@@ -134,7 +135,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def leaderboard_command(ack, command, actor) -> None:
         if actor.team_id is None:
             raise NoTeam()
-        last = (command.get("text") or "").strip().casefold() in ("last", "上月")
+        last = command_text(command.get("text"), Command.LEADERBOARD).casefold() in ("last", "上月")
         view = await team_scores(deps.sessions, actor.team_id, last=last)
         sees_all = view.manager_id == actor.member_id
         pay_for = {

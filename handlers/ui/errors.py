@@ -9,10 +9,14 @@ from handlers.ui import kit
 from storage.errors import DomainError, DuplicateCustomer, FieldError, FieldErrors
 from storage.vocab import TouchKind
 
+QUOTED_MAX = 80
+
 
 def _params(locale: str, err: DomainError) -> dict[str, Any]:
+    # User text quoted back is kept short: the message is about the field, not an echo.
     params: dict[str, Any] = {
-        k: escape(v) if isinstance(v, str) else v for k, v in err.params.items()
+        k: escape(kit.clip(v, QUOTED_MAX)) if isinstance(v, str) else v
+        for k, v in err.params.items()
     }
     if err.field:
         params.setdefault("label", t(locale, f"label.{err.field}"))
