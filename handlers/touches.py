@@ -18,13 +18,13 @@ from handlers.ui.errors import error_message, error_text
 from handlers.ui.messages import choose_customer, offer_register, touch_logged
 from handlers.ui.modals import TouchPrefill, customer_option, done_view, touch_modal
 from storage.customers import my_customers, naming_prefixes
-from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError
+from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError, FieldError
 from storage.fields import is_kind_word, touch_kind
 from storage.members import Actor
 from storage.models import utcnow
 from storage.pending import park, parked_text
-from storage.touches import log_touch
-from storage.vocab import TouchSource
+from storage.touches import log_touch, loggable_customers
+from storage.vocab import MAX_NAME, TouchSource
 
 
 async def _reading(deps: Deps, actor: Actor, text: str) -> TouchText:
@@ -40,9 +40,12 @@ async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
     """Pre-fill the form with whatever parts of a quick command make sense."""
     if not text.strip():
         return TouchPrefill()
-    parsed = parse_touch(text)
+    try:
+        parsed = parse_touch(text)
+    except FieldError:
+        return TouchPrefill()
     customer = None
-    if parsed.customer_query:
+    if parsed.customer_query and len(parsed.customer_query) <= MAX_NAME:
         matches = await my_customers(deps.sessions, actor, parsed.customer_query, limit=2)
         customer = matches[0] if len(matches) == 1 else None
     kind = touch_kind(parsed.kind) if parsed.kind and is_kind_word(parsed.kind) else None
@@ -177,13 +180,8 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @app.options(Action.CUSTOMER_PICK)
     @guarded
     async def customer_options(ack, payload, actor) -> None:
-        # Service agents and managers take ratings and complaints on anyone's customers.
-        found = await my_customers(
-            deps.sessions,
-            actor,
-            payload.get("value") or "",
-            everyone=actor.role in ("service", "manager"),
-        )
+        # Service agents: anyone's customers; managers: their own team's (ratings etc.).
+        found = await loggable_customers(deps.sessions, actor, payload.get("value") or "")
         await ack(options=[customer_option(c) for c in found])
 
     @app.view(Callback.TOUCH_MODAL)
