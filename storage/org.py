@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -118,6 +118,14 @@ class OrgTeam(BaseModel):
 
     _known_zone = field_validator("timezone")(lambda cls, v: known_zone(v))
 
+    @field_validator("name")
+    @classmethod
+    def _usable_name(cls, v: str) -> str:
+        try:
+            return team_name(v)
+        except FieldError as e:
+            raise ValueError(f"not a usable team name ({e.code.removeprefix('field.')})") from None
+
 
 class OrgFile(BaseModel):
     """What `crmpay org import` reads: admins and teams with their people."""
@@ -126,6 +134,14 @@ class OrgFile(BaseModel):
     workspace: str = Field(pattern=r"^[TE][A-Z0-9]+$")
     admins: list[str] = []
     teams: list[OrgTeam] = []
+
+    @model_validator(mode="after")
+    def _distinct_teams(self) -> OrgFile:
+        seen: dict[str, str] = {}
+        for team in self.teams:
+            if (other := seen.setdefault(match_key(team.name), team.name)) != team.name:
+                raise ValueError(f"team {team.name!r} is the same name as {other!r}")
+        return self
 
 
 @dataclass(frozen=True)

@@ -325,3 +325,20 @@ def test_the_key_migration_reports_existing_look_alikes_and_merges_nothing(tmp_p
     assert json.loads(entry.detail)["same_as"] == 1
     command.downgrade(alembic_config(url), "0004")
     upgrade(url)
+
+
+@pytest.mark.parametrize(
+    ("teams", "problem"),
+    [
+        ([{"name": "East"}, {"name": "EAST\u200b"}], "is the same name as 'East'"),
+        ([{"name": "123"}], "not a usable team name"),
+        ([{"name": "East\x00"}], "not a usable team name"),
+    ],
+)
+def test_an_org_file_holds_team_names_to_the_same_rules(teams, problem):
+    from pydantic import ValidationError
+
+    from storage.org import OrgFile
+
+    with pytest.raises(ValidationError, match=problem):
+        OrgFile.model_validate({"workspace": "T0TEAM", "teams": teams})
