@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from handlers.ui.scores import score_message
 from storage.db import Database, run_admin_sql
 from storage.migrate import upgrade
-from storage.models import Customer, Followup, Member, Team, Touch
+from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch
 from storage.scores import team_scores
 
 WS = "TBENCH"
@@ -82,6 +82,19 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                     "locale": "en",
                     "role": "service" if m % per_team >= per_team - 4 else "sales",
                     "team_id": m // per_team + 1,
+                }
+                for m in range(members)
+            ],
+        )
+        # Everyone on their team since before the lookback: scored for the whole month.
+        await conn.execute(
+            insert(TeamMembership),
+            [
+                {
+                    "member_id": m + 1,
+                    "team_id": m // per_team + 1,
+                    "role": "service" if m % per_team >= per_team - 4 else "sales",
+                    "valid_from": lookback - timedelta(days=1),
                 }
                 for m in range(members)
             ],

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -219,3 +220,33 @@ class PendingCommand(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class TeamMembership(Base):
+    """Who was on which team, in which role, from when until when (`valid_to` NULL: still).
+
+    Scoring reads it to pay a member only for the part of a period they were on the team,
+    and to know who was a service agent or a team's manager when an entry was made.
+    """
+
+    __tablename__ = "team_memberships"
+    __table_args__ = (
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="span"),
+        Index("ix_team_memberships_team", "team_id", "valid_from"),
+        Index("ix_team_memberships_member", "member_id", "valid_from"),
+        # A member is on one team at a time: at most one open placement each.
+        Index(
+            "uq_team_memberships_open",
+            "member_id",
+            unique=True,
+            sqlite_where=text("valid_to IS NULL"),
+            postgresql_where=text("valid_to IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)

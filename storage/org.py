@@ -218,8 +218,21 @@ async def place_member(
             was_team=m.team_id,
             was_role=m.role,
         )
-        m.team_id, m.role = team.id, role
+        await _move(session, m, team.id, role)
     return m
+
+
+async def _move(session: AsyncSession, m: Member, team_id: int, role: str) -> None:
+    """Close the member's current placement and open the new one (the history pay reads)."""
+    now = utcnow()
+    await session.execute(
+        update(TeamMembership)
+        .where(TeamMembership.member_id == m.id, TeamMembership.valid_to.is_(None))
+        .values(valid_to=now)
+    )
+    session.add(TeamMembership(member_id=m.id, team_id=team_id, role=role, valid_from=now))
+    m.team_id, m.role = team_id, role
+    await session.flush()
 
 
 async def set_manager(
@@ -309,8 +322,9 @@ async def teams(sessions: async_sessionmaker[AsyncSession], workspace_id: str) -
 
 
 async def _team_named(session: AsyncSession, workspace_id: str, name: str) -> Team:
+    name = team_name(name)
     team = await session.scalar(
-        select(Team).where(Team.workspace_id == workspace_id, Team.name == name)
+        select(Team).where(Team.workspace_id == workspace_id, Team.name_key == match_key(name))
     )
     if team is None:
         raise TeamNotFound(name=name)
