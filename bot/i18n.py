@@ -129,6 +129,9 @@ EN: dict[str, str] = {
     "you mean?",
     "error.not_owner": "*{name}* belongs to <@{owner}>. You can log touches only on your own "
     "customers.",
+    "error.not_your_team": "*{name}* belongs to <@{owner}>, who is not on a team you manage. "
+    "Ratings, complaints and inquiries on a colleague's customer come only from service agents "
+    "and the owner's own manager.",
     "error.not_found": "That item no longer exists, or it is not yours.",
     "error.unexpected": "Something went wrong on our side and nothing was saved. If it keeps "
     "happening, give your admin this reference: `{ref}`.",
@@ -210,7 +213,18 @@ EN: dict[str, str] = {
     "score.you": "Your score",
     "score.summary": "*{total}* / 100 · tier *{tier}* · rank *{rank}* of {of}",
     "score.pay": "Projected pay {total} = base {base} + variable {variable} (×{multiplier}) "
-    "+ team bonus {bonus}{capped}",
+    "+ {bonus}{capped}{days}",
+    "score.pay_past": "Pay {total} = base {base} + variable {variable} (×{multiplier}) "
+    "+ {bonus}{capped}{days}",
+    "score.bonus": "team bonus {bonus}",
+    "score.bonus_unpaid": "no team bonus: no one on the team scored above zero, so its pool "
+    "is not paid out",
+    "score.days": " · pro rata for {days} of {period_days} days on the team",
+    "score.none_scored_past": "No one on {team} was scored in {period}.",
+    "error.not_on_team": "<@{user}> was not on {team} in {period}, so there is no score or "
+    "pay for that month.",
+    "error.not_on_team_you": "You were not on {team} in {period}, so there is no score or pay "
+    "for that month.",
     "score.capped": " (capped)",
     "score.line": "*{metric}* — {points} of {weight} points\n{why}",
     "score.line_na": "*{metric}* — not applicable\n{why}",
@@ -231,7 +245,14 @@ EN: dict[str, str] = {
     "reason.bought_again": "bought again",
     "reason.not_again": "has not bought again",
     "reason.rating": "customer rating",
-    "reason.self_rated": "entered by the owner — ratings you enter yourself do not count",
+    "reason.self_rated": "entered by this member — a rating you enter never counts for you",
+    "reason.owner_rated": "entered by the customer's owner — an owner's rating of their own "
+    "customer counts for no one",
+    "reason.logger_not_allowed": "entered by someone who may not: only service agents and the "
+    "owner's own manager rate, complain or ask on a colleague's customer — counts for no one",
+    "reason.below_min_order": "the order is under the {min} minimum — proves no purchase",
+    "reason.churned": "marked churned — left out",
+    "reason.off_team": "not on this team at the time — not counted here",
     "reason.complaint": "complaint",
     "reason.within_sla": "answered within the SLA",
     "reason.over_sla": "answered after the SLA",
@@ -396,6 +417,8 @@ ZH: dict[str, str] = {
     "error.customer_not_found": "没有以“{query}”开头的客户。",
     "error.customer_ambiguous": "你有多位客户以“{query}”开头，是哪一位？",
     "error.not_owner": "*{name}*归属于 <@{owner}>。你只能为自己的客户记录接触。",
+    "error.not_your_team": "*{name}*归属于 <@{owner}>，不在你管理的团队。对同事客户的评分、"
+    "投诉和咨询只能由客服或该负责人所在团队的经理录入。",
     "error.not_found": "该记录已不存在，或不属于你。",
     "error.unexpected": "系统出错，本次操作未保存。如果反复出现，请把此编号告诉管理员：`{ref}`。",
     "error.fix_these": "请修改后重试：",
@@ -468,7 +491,15 @@ ZH: dict[str, str] = {
     "score.you": "你的得分",
     "score.summary": "*{total}* / 100 · 等级 *{tier}* · 排名 *{rank}* / {of}",
     "score.pay": "预计薪酬 {total} = 底薪 {base} + 浮动 {variable}（×{multiplier}）"
-    "+ 团队奖金 {bonus}{capped}",
+    "+ {bonus}{capped}{days}",
+    "score.pay_past": "薪酬 {total} = 底薪 {base} + 浮动 {variable}（×{multiplier}）"
+    "+ {bonus}{capped}{days}",
+    "score.bonus": "团队奖金 {bonus}",
+    "score.bonus_unpaid": "无团队奖金：团队中无人得分高于零，奖金池不发放",
+    "score.days": " · 按在团队的 {days}/{period_days} 天折算",
+    "score.none_scored_past": "{period} {team} 没有人参与评分。",
+    "error.not_on_team": "<@{user}> 在 {period} 不在 {team}，因此该月没有得分和薪酬。",
+    "error.not_on_team_you": "你在 {period} 不在 {team}，因此该月没有得分和薪酬。",
     "score.capped": "（已封顶）",
     "score.line": "*{metric}* — {points} / {weight} 分\n{why}",
     "score.line_na": "*{metric}* — 不适用\n{why}",
@@ -489,7 +520,13 @@ ZH: dict[str, str] = {
     "reason.bought_again": "再次购买",
     "reason.not_again": "尚未再次购买",
     "reason.rating": "客户评分",
-    "reason.self_rated": "由负责人自己录入——自评不计入",
+    "reason.self_rated": "由本人录入——自己录入的评分不计入自己的得分",
+    "reason.owner_rated": "由客户负责人本人录入——负责人对自己客户的评分对任何人都不计入",
+    "reason.logger_not_allowed": "录入人无权录入：对同事的客户，只有客服和负责人所在团队的经理"
+    "可以录入评分、投诉和咨询——对任何人都不计入",
+    "reason.below_min_order": "订单低于最低金额 {min}——不算作购买",
+    "reason.churned": "已标为流失——不计入",
+    "reason.off_team": "当时不在本团队——此处不计入",
     "reason.complaint": "投诉",
     "reason.within_sla": "时限内回复",
     "reason.over_sla": "超时回复",

@@ -13,7 +13,8 @@ from handlers.meta import RecordsValue
 from handlers.quick import command_text
 from handlers.ui import kit
 from handlers.ui.scores import leaderboard, records_modal, score_message
-from storage.errors import NoTeam, NotScored, NotYourReport
+from scoring.results import MemberScore
+from storage.errors import NoTeam, NotOnTeam, NotScored, NotYourReport
 from storage.members import Actor
 from storage.scores import (
     ScoreView,
@@ -41,10 +42,7 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
         deps.sessions, actor, mention.group(1) if mention else None
     )
     view = await team_scores(deps.sessions, team_id, last=last)
-    scored = [m for m in view.score.members if m.member_id == member_id]
-    if not scored:
-        raise NotScored()  # managers and admins are not scored
-    member = scored[0]
+    member = scored_or_refuse(actor, view, member_id)
     who = t(actor.locale, "score.you") if member_id == actor.member_id else member.name
     return score_message(
         actor.locale,
@@ -53,6 +51,20 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
         who=who,
         show_pay=may_see_pay(actor, view, member_id),
     )
+
+
+def scored_or_refuse(actor: Actor, view: ScoreView, member_id: int) -> MemberScore:
+    """The member's score in the view, or why there is none: not a scored role (managers,
+    admins), or not on the team in that period (no card, no pay)."""
+    member = view.scored(member_id)
+    if member is not None:
+        return member
+    if member_id in view.present:
+        raise NotScored()
+    where = {"team": view.team_name, "period": view.period.label}
+    if member_id == actor.member_id:
+        raise NotOnTeam("error.not_on_team_you", **where)
+    raise NotOnTeam(user=view.user_ids.get(member_id, "?"), **where)
 
 
 def _flagged(member) -> set[int]:
@@ -93,7 +105,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         manages = await is_manager_of(deps.sessions, actor, value.team)
         if value.member != actor.member_id and not manages:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
-        member = view.score.member(value.member)
+        member = scored_or_refuse(actor, view, value.member)
         line = member.line(value.metric)
         labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in line.records])
         flagged = len(_flagged(member)) if manages and value.member != actor.member_id else 0
@@ -105,7 +117,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         value = RecordsValue.load(action.get("value"))
         view = await team_scores(deps.sessions, value.team, month=value.period)
-        touch_ids = sorted(_flagged(view.score.member(value.member)))
+        touch_ids = sorted(_flagged(scored_or_refuse(actor, view, value.member)))
         await accept_bursts(deps.sessions, actor, value.team, value.member, touch_ids)
         modal = await records_view(actor, value)
         await client.views_update(view_id=body["view"]["id"], view=modal)

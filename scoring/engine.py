@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from scoring.inputs import MemberIn, TeamData
 from scoring.metrics import METRIC_FUNCTIONS, Context
 from scoring.results import MemberScore, MetricLine, MetricValue, Pay, TeamScore
-from scoring.scheme import METRICS, Scheme, Version
+from scoring.scheme import COUNTS, METRICS, Scheme, Version
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -21,14 +21,22 @@ def money(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def normalise(version: Version, role: str, value: MetricValue) -> tuple[Decimal, Decimal | None]:
-    """A metric's share of its weight (0–1, or up to a target's cap), and its target."""
+def normalise(
+    version: Version, role: str, value: MetricValue, share: Decimal = ONE
+) -> tuple[Decimal, Decimal | None]:
+    """A metric's share of its weight (0–1, or up to a target's cap), and its target.
+
+    `share` is the part of the period the member was on the team: an amount or count target
+    (revenue, new customers) is that part of the monthly one; shares are not scaled.
+    """
     if value.raw is None:
         return ZERO, None
     rule = version.normalisation[value.metric]
     target = version.roles[role].targets.get(value.metric)
     if rule.kind == "target":
         assert target is not None  # the scheme guarantees a target where one is needed
+        if value.metric in COUNTS:
+            target = target * share
         return min(value.raw / target, rule.cap), target
     if rule.kind == "inverted":
         assert rule.limit is not None
@@ -36,7 +44,7 @@ def normalise(version: Version, role: str, value: MetricValue) -> tuple[Decimal,
     return min(max(value.raw, ZERO), ONE), target
 
 
-def _lines(ctx: Context, member: MemberIn) -> list[MetricLine]:
+def _lines(ctx: Context, member: MemberIn, share: Decimal) -> list[MetricLine]:
     plan = ctx.version.roles[member.role]
     values = {
         metric: METRIC_FUNCTIONS[metric](ctx, member)
@@ -49,7 +57,7 @@ def _lines(ctx: Context, member: MemberIn) -> list[MetricLine]:
         weight = plan.weights[metric]
         # A metric without data shares its weight out over the others, never a silent zero.
         effective = weight * 100 / live if value.applicable and live else ZERO
-        normalised, target = normalise(ctx.version, member.role, value)
+        normalised, target = normalise(ctx.version, member.role, value, share)
         lines.append(
             MetricLine(
                 metric=metric,
@@ -71,38 +79,53 @@ class _Scored:
     member: MemberIn
     lines: list[MetricLine]
     total: Decimal
+    days: int  # days on the team in the period
 
 
 def score_team(data: TeamData, scheme: Scheme, as_of: datetime | None = None) -> TeamScore:
-    """Score every member of a team for its period, as of `as_of` (default: period end)."""
+    """Score every member of a team for its period, as of `as_of` (default: period end).
+
+    A member on the team for part of the period is scored on that part and paid pro rata
+    by calendar days; one not on it at all is not scored.
+    """
     version = scheme.version_for(data.period.first_day)
     ctx = Context(data, version, as_of)
+    month = data.period.days
     scored = []
     for member in sorted(data.members, key=lambda m: m.id):
         if member.role not in version.roles:
             continue  # managers and admins are not scored
-        lines = _lines(ctx, member)
+        days = ctx.window(member).day_count
+        if not days:
+            continue  # not on the team in this period
+        lines = _lines(ctx, member, Decimal(days) / month)
         total = min(sum((line.points for line in lines), ZERO), Decimal(100))
-        scored.append(_Scored(member, lines, total.quantize(CENT, rounding=ROUND_HALF_UP)))
-    pool = version.team_bonus_per_member * len(scored)
-    points = sum((s.total for s in scored), ZERO)
+        scored.append(_Scored(member, lines, total.quantize(CENT, rounding=ROUND_HALF_UP), days))
+    # The pool is funded per member-month and split by score weighted by days on the team.
+    pool = version.team_bonus_per_member * sum(s.days for s in scored) / month
+    weighted = sum((s.total * s.days for s in scored), ZERO)
     results = []
     for s in scored:
         plan = version.roles[s.member.role]
         tier = version.tier_for(s.total)
-        bonus = pool * s.total / points if points else ZERO
-        variable = plan.variable_pay * tier.multiplier
-        exact = plan.base_pay + variable + bonus
-        cap = version.caps.max_pay
+        # When no one scored above zero the pool is not paid out (docs/scoring.md says why).
+        bonus = pool * s.total * s.days / weighted if weighted else ZERO
+        base = plan.base_pay * s.days / month
+        variable = plan.variable_pay * tier.multiplier * s.days / month
+        exact = base + variable + bonus
+        cap = version.caps.max_pay * s.days / month if version.caps.max_pay else None
         capped = cap is not None and exact > cap
         pay = Pay(
             version.currency,
-            plan.base_pay,
+            base,
             variable,
             tier.multiplier,
             bonus,
             capped,
-            money(cap if capped else exact),
+            money(cap if capped and cap is not None else exact),
+            days=s.days,
+            period_days=month,
+            pool_unpaid=pool > 0 and not weighted,
         )
         results.append(
             MemberScore(s.member.id, s.member.name, s.member.role, s.lines, s.total, tier.name, pay)

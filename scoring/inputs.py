@@ -32,6 +32,11 @@ class Period:
     def label(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
+    @property
+    def days(self) -> int:
+        """Calendar days in the month."""
+        return (self.next_first_day - self.first_day).days
+
 
 @dataclass(frozen=True)
 class MemberIn:
@@ -40,6 +45,9 @@ class MemberIn:
     id: int
     name: str
     role: str  # "sales" or "service"
+    # The local days [from, to) of the period the member was on the team in a scored role;
+    # None: the whole period. Days outside the period are ignored.
+    on_team: tuple[tuple[date, date], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,8 @@ class CustomerIn:
     has_phone: bool
     has_occupation: bool
     has_segment: bool
-    first_order_at: datetime | None = None  # ever, not only in the period
+    # The first order at or above the scheme's minimum, ever (not only in the period).
+    first_order_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,10 @@ class TouchIn:
     csat: int | None = None
     nps: int | None = None
     burst_accepted: bool = False  # a manager reviewed a flagged burst and let it count
+    # For a rating, complaint or inquiry on a customer the logger does not own: what the
+    # logger was when they entered it, "service" (a service agent) or "manager" (the
+    # manager of the owner's team). Anything else, or None, is not allowed to count.
+    logged_as: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -19,10 +19,44 @@ from scoring.scheme import Version
 # what the daily cap limits.
 ANSWERS = frozenset({"response", "call", "email", "message", "visit", "meeting"})
 OUTREACH = ANSWERS
+# Entries anyone allowed may make on someone else's customer; they count for the owner.
+CROSS_KINDS = frozenset({"satisfaction", "complaint", "inquiry"})
+# Who may (TouchIn.logged_as): any service agent, and the manager of the owner's team. A peer
+# rep or another team's manager could sway a rival, so their entries count for no one.
+ALLOWED_LOGGERS = frozenset({"service", "manager"})
 
 
 def _ratio(num: int, den: int) -> Decimal | None:
     return Decimal(num) / Decimal(den) if den else None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of the period a member was on the team: half-open local days and the same
+    spans as UTC moments, cut off at "now" for an open period."""
+
+    days: tuple[tuple[date, date], ...]
+    spans: tuple[tuple[datetime, datetime], ...]
+    horizon: datetime
+
+    @property
+    def day_count(self) -> int:
+        return sum((b - a).days for a, b in self.days)
+
+    @property
+    def start(self) -> datetime:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> datetime:
+        """Where the window stops: its last day's end, or now if that is earlier."""
+        return min(self.spans[-1][1], self.horizon)
+
+    def covers(self, moment: datetime) -> bool:
+        return any(lo <= moment < min(hi, self.horizon) for lo, hi in self.spans)
+
+    def covers_day(self, day: date) -> bool:
+        return any(lo <= day < hi for lo, hi in self.days)
 
 
 @dataclass
@@ -46,9 +80,34 @@ class Context:
             self.as_of = self.end
         self.horizon = min(self.end, self.as_of)
         self.customers = {c.id: c for c in self.data.customers}
+        self._windows: dict[int, Window] = {}
+        self._handled: dict[int, list[TouchIn]] = {}
 
     def in_period(self, moment: datetime) -> bool:
         return self.start <= moment < self.horizon
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), self.calendar.zone).astimezone(UTC)
+
+    def window(self, m: MemberIn) -> Window:
+        """The days of the period the member was on the team (all of it unless told)."""
+        found = self._windows.get(m.id)
+        if found is None:
+            p = self.data.period
+            first, last = p.first_day, p.next_first_day
+            given = m.on_team if m.on_team is not None else ((first, last),)
+            days = tuple(
+                (max(a, first), min(b, last))
+                for a, b in sorted(given)
+                if max(a, first) < min(b, last)
+            )
+            spans = tuple((self._midnight(a), self._midnight(b)) for a, b in days)
+            found = self._windows[m.id] = Window(days, spans, self.horizon)
+        return found
+
+    def owner_of(self, customer_id: int) -> int | None:
+        c = self.customers.get(customer_id)
+        return c.owner_id if c is not None else None
 
     @cached_property
     def excluded(self) -> dict[int, str]:
@@ -83,6 +142,14 @@ class Context:
             touches.sort(key=lambda t: (t.occurred_at, t.id))
             for t in touches[rules.max_touches_per_customer_day :]:
                 out.setdefault(t.id, "over_daily_cap")
+        # Last, because accepting a burst must not make a disallowed entry count.
+        for t in self.data.touches:
+            if (
+                t.kind in CROSS_KINDS
+                and self.owner_of(t.customer_id) != t.member_id
+                and t.logged_as not in ALLOWED_LOGGERS
+            ):
+                out[t.id] = "logger_not_allowed"
         return out
 
     @cached_property
@@ -97,23 +164,31 @@ class Context:
 
     def scope(self, m: MemberIn) -> list[TouchIn]:
         """The touches a member answers for: on their own customers (sales), or on the
-        customers they handled in the period (service, who own none)."""
+        customers they handled while on the team (service, who own none)."""
         if m.role != "service":
             return self.on_owned[m.id]
-        return self.handled[m.id]
+        return self.handled(m)
 
     @cached_property
-    def handled(self) -> dict[int, list[TouchIn]]:
-        """Touches on the customers each member touched in the period, oldest first."""
-        touched_by: dict[int, set[int]] = defaultdict(set)
-        for t in self.data.touches:
-            if self.in_period(t.occurred_at):
-                touched_by[t.customer_id].add(t.member_id)
+    def on_customer(self) -> dict[int, list[TouchIn]]:
+        """Touches on each customer, whoever logged them, oldest first."""
         out: dict[int, list[TouchIn]] = defaultdict(list)
         for t in sorted(self.data.touches, key=lambda t: (t.occurred_at, t.id)):
-            for member_id in touched_by.get(t.customer_id, ()):
-                out[member_id].append(t)
+            out[t.customer_id].append(t)
         return out
+
+    def handled(self, m: MemberIn) -> list[TouchIn]:
+        """Touches on the customers the member touched while on the team, oldest first."""
+        found = self._handled.get(m.id)
+        if found is None:
+            w = self.window(m)
+            cids = {t.customer_id for t in self.logged_by[m.id] if w.covers(t.occurred_at)}
+            found = sorted(
+                (t for cid in cids for t in self.on_customer[cid]),
+                key=lambda t: (t.occurred_at, t.id),
+            )
+            self._handled[m.id] = found
+        return found
 
     @cached_property
     def logged_by(self) -> dict[int, list[TouchIn]]:
@@ -141,87 +216,135 @@ class Context:
         return t.id not in self.excluded
 
     def touch_record(self, t: TouchIn, counted: bool, reason: str, **detail) -> Record:
+        """A touch's record, naming the anti-gaming rule that left it out, if any."""
         if not self.credited(t):
             counted, reason = False, self.excluded[t.id]
             if reason == "over_daily_cap":
                 detail["cap"] = self.version.anti_gaming.max_touches_per_customer_day
         return Record("touch", t.id, counted, reason, detail)
 
+    def minimum_minor(self) -> int:
+        return int(self.version.anti_gaming.min_order_amount * 100)
+
+    def why_no_purchase(self, orders: list[TouchIn]) -> tuple[str, dict]:
+        """Why orders in the window prove no purchase: the first rule one of them broke."""
+        for o in orders:
+            if not self.credited(o):
+                return self.excluded[o.id], {}
+        if orders:
+            return "below_min_order", {
+                "min_minor": self.minimum_minor(),
+                "currency": self.version.currency,
+            }
+        return "", {}
+
+
+OFF_TEAM = "off_team"  # in the period, but not while the member was on the team
+
 
 def revenue(ctx: Context, m: MemberIn) -> MetricValue:
     """Order amounts on the member's own customers (orders not in the CRM earn nothing)."""
+    w = ctx.window(m)
     records, total = [], 0
     for t in ctx.on_owned[m.id]:
-        if t.kind == "order" and ctx.in_period(t.occurred_at):
-            r = ctx.touch_record(t, True, "order", amount_minor=t.amount_minor or 0)
-            records.append(r)
-            if r.counted:
-                total += t.amount_minor or 0
+        if t.kind != "order" or not ctx.in_period(t.occurred_at):
+            continue
+        amount = t.amount_minor or 0
+        if not w.covers(t.occurred_at):
+            records.append(Record("touch", t.id, False, OFF_TEAM, {"amount_minor": amount}))
+            continue
+        r = ctx.touch_record(t, True, "order", amount_minor=amount)
+        records.append(r)
+        if r.counted:
+            total += amount
     return MetricValue("revenue", Decimal(total) / 100, records)
 
 
 def _real_order(ctx: Context, t: TouchIn) -> bool:
     """An order that proves a purchase: credited and at least the scheme's minimum."""
-    return (
-        t.kind == "order"
-        and ctx.credited(t)
-        and (t.amount_minor or 0) >= ctx.version.anti_gaming.min_order_amount * 100
-    )
+    return t.kind == "order" and ctx.credited(t) and (t.amount_minor or 0) >= ctx.minimum_minor()
+
+
+def _orders_in(ctx: Context, m: MemberIn) -> dict[int, list[TouchIn]]:
+    """The orders on each of the member's customers while they were on the team."""
+    w = ctx.window(m)
+    out: dict[int, list[TouchIn]] = defaultdict(list)
+    for t in ctx.on_owned[m.id]:
+        if t.kind == "order" and ctx.in_period(t.occurred_at) and w.covers(t.occurred_at):
+            out[t.customer_id].append(t)
+    return out
 
 
 def conversion(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's recent leads that placed their first order in the period."""
-    since = ctx.start - timedelta(days=ctx.version.lead_window_days)
-    ordered = {
-        t.customer_id
-        for t in ctx.on_owned[m.id]
-        if ctx.in_period(t.occurred_at) and _real_order(ctx, t)
-    }
+    w = ctx.window(m)
+    since = w.start - timedelta(days=ctx.version.lead_window_days)
+    orders = _orders_in(ctx, m)
     records = []
     for c in ctx.owned[m.id]:
-        if c.created_at >= ctx.horizon or c.created_at < since or c.status == "churned":
-            continue
-        if c.first_order_at is not None and c.first_order_at < ctx.start:
+        if c.created_at >= w.end or c.created_at < since:
+            continue  # not registered yet, or aged out of the lead window
+        if c.first_order_at is not None and c.first_order_at < w.start:
             continue  # already a buyer before the period
-        converted = c.id in ordered
-        records.append(Record("customer", c.id, True, "converted" if converted else "not_yet"))
-    won = sum(r.reason == "converted" for r in records)
+        if c.status == "churned":
+            # Shown, because marking a lead churned takes it out of the count.
+            records.append(Record("customer", c.id, False, "churned"))
+            continue
+        mine = orders.get(c.id, [])
+        if any(_real_order(ctx, o) for o in mine):
+            records.append(Record("customer", c.id, True, "converted"))
+            continue
+        reason, detail = ctx.why_no_purchase(mine)
+        records.append(Record("customer", c.id, True, reason or "not_yet", detail))
+    counted = [r for r in records if r.counted]
+    won = sum(r.reason == "converted" for r in counted)
     return MetricValue(
-        "conversion", _ratio(won, len(records)), records, {"won": won, "leads": len(records)}
+        "conversion", _ratio(won, len(counted)), records, {"won": won, "leads": len(counted)}
     )
 
 
 def new_customers(ctx: Context, m: MemberIn) -> MetricValue:
     """Customers registered in the period that had a credited touch in it."""
-    touched = {
-        t.customer_id
-        for t in ctx.on_owned[m.id]
-        if ctx.in_period(t.occurred_at) and ctx.credited(t)
-    }
-    records = [
-        Record("customer", c.id, c.id in touched, "touched" if c.id in touched else "no_touch")
-        for c in ctx.owned[m.id]
-        if ctx.in_period(c.created_at)
-    ]
+    w = ctx.window(m)
+    touches: dict[int, list[TouchIn]] = defaultdict(list)
+    for t in ctx.on_owned[m.id]:
+        if ctx.in_period(t.occurred_at) and w.covers(t.occurred_at):
+            touches[t.customer_id].append(t)
+    records = []
+    for c in ctx.owned[m.id]:
+        if not ctx.in_period(c.created_at):
+            continue
+        if not w.covers(c.created_at):
+            records.append(Record("customer", c.id, False, OFF_TEAM))
+            continue
+        mine = touches.get(c.id, [])
+        if any(ctx.credited(t) for t in mine):
+            records.append(Record("customer", c.id, True, "touched"))
+        elif mine:  # touched, but every touch was left out by a rule: name the rule
+            records.append(Record("customer", c.id, False, ctx.excluded[mine[0].id]))
+        else:
+            records.append(Record("customer", c.id, False, "no_touch"))
     return MetricValue("new_customers", Decimal(sum(r.counted for r in records)), records)
 
 
 def retention(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of recent buyers (an order in the lookback before the period) who bought again."""
-    lookback = ctx.start - timedelta(days=ctx.version.retention_lookback_days)
-    before: set[int] = set()
-    again: set[int] = set()
-    for t in ctx.on_owned[m.id]:
-        if not _real_order(ctx, t):
+    w = ctx.window(m)
+    lookback = w.start - timedelta(days=ctx.version.retention_lookback_days)
+    before = {
+        t.customer_id
+        for t in ctx.on_owned[m.id]
+        if lookback <= t.occurred_at < w.start and _real_order(ctx, t)
+    }
+    orders = _orders_in(ctx, m)
+    records = []
+    for cid in sorted(before):
+        mine = orders.get(cid, [])
+        if any(_real_order(ctx, o) for o in mine):
+            records.append(Record("customer", cid, True, "bought_again"))
             continue
-        if lookback <= t.occurred_at < ctx.start:
-            before.add(t.customer_id)
-        elif ctx.in_period(t.occurred_at):
-            again.add(t.customer_id)
-    records = [
-        Record("customer", cid, True, "bought_again" if cid in again else "not_again")
-        for cid in sorted(before)
-    ]
+        reason, detail = ctx.why_no_purchase(mine)
+        records.append(Record("customer", cid, True, reason or "not_again", detail))
     kept = sum(r.reason == "bought_again" for r in records)
     return MetricValue(
         "retention", _ratio(kept, len(records)), records, {"kept": kept, "buyers": len(records)}
@@ -229,17 +352,26 @@ def retention(ctx: Context, m: MemberIn) -> MetricValue:
 
 
 def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
-    """Customers' CSAT (1–5) and NPS (0–10) ratings, never ones the owner entered."""
+    """Customers' CSAT (1–5) and NPS (0–10) ratings; never one the scored member entered,
+    and never one a customer's owner entered about their own customer (for anyone)."""
+    w = ctx.window(m)
     records, values, csats, npss = [], [], [], []
     for t in ctx.scope(m):
         if t.kind != "satisfaction" or not ctx.in_period(t.occurred_at):
             continue
         if t.csat is None and t.nps is None:
             continue
-        self_rated = t.member_id == m.id
-        r = ctx.touch_record(
-            t, not self_rated, "self_rated" if self_rated else "rating", csat=t.csat, nps=t.nps
-        )
+        rating = {"csat": t.csat, "nps": t.nps}
+        if not w.covers(t.occurred_at):
+            records.append(Record("touch", t.id, False, OFF_TEAM, rating))
+            continue
+        if t.member_id == m.id:
+            records.append(Record("touch", t.id, False, "self_rated", rating))
+            continue
+        if t.member_id == ctx.owner_of(t.customer_id):
+            records.append(Record("touch", t.id, False, "owner_rated", rating))
+            continue
+        r = ctx.touch_record(t, True, "rating", **rating)
         records.append(r)
         if r.counted:
             if t.csat is not None:
@@ -261,9 +393,14 @@ def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
 
 def complaints(ctx: Context, m: MemberIn) -> MetricValue:
     """Complaints per customer touched in the period (lower is better)."""
+    w = ctx.window(m)
     records, touched, count = [], set(), 0
     for t in ctx.scope(m):
         if not ctx.in_period(t.occurred_at):
+            continue
+        if not w.covers(t.occurred_at):
+            if t.kind == "complaint":
+                records.append(Record("touch", t.id, False, OFF_TEAM))
             continue
         if t.kind == "complaint":
             records.append(ctx.touch_record(t, True, "complaint"))
@@ -280,11 +417,15 @@ def complaints(ctx: Context, m: MemberIn) -> MetricValue:
 
 def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of inquiries answered within the SLA, in working hours; and the median."""
+    w = ctx.window(m)
     sla = float(ctx.version.sla_working_hours) * 3600
     touches = ctx.scope(m)
     records, hours = [], []
     for i, t in enumerate(touches):
         if t.kind != "inquiry" or not ctx.in_period(t.occurred_at):
+            continue
+        if not w.covers(t.occurred_at):
+            records.append(Record("touch", t.id, False, OFF_TEAM))
             continue
         answer = next(
             (
@@ -306,11 +447,11 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
                 records.append(ctx.touch_record(t, True, "unanswered"))
             continue
         took = ctx.calendar.working_seconds(t.occurred_at, answer.occurred_at)
-        hours.append(took / 3600)
         reason = "within_sla" if took <= sla else "over_sla"
-        records.append(
-            ctx.touch_record(t, True, reason, hours=round(took / 3600, 2), answer_id=answer.id)
-        )
+        r = ctx.touch_record(t, True, reason, hours=round(took / 3600, 2), answer_id=answer.id)
+        records.append(r)
+        if r.counted:
+            hours.append(took / 3600)
     counted = [r for r in records if r.counted]
     within = sum(r.reason == "within_sla" for r in counted)
     detail = {"median_hours": Decimal(str(round(statistics.median(hours), 2)))} if hours else {}
@@ -319,10 +460,14 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
 
 def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's touches logged by the cutoff of the next working day."""
+    w = ctx.window(m)
     cutoff = ctx.version.timeliness_cutoff.strftime("%H:%M")
     records = []
     for t in ctx.logged_by[m.id]:
         if not ctx.in_period(t.occurred_at):
+            continue
+        if not w.covers(t.occurred_at):
+            records.append(Record("touch", t.id, False, OFF_TEAM))
             continue
         deadline = ctx.calendar.next_day_cutoff(t.occurred_at, ctx.version.timeliness_cutoff)
         if t.logged_at > deadline:
@@ -338,9 +483,14 @@ def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
 
 def data_quality(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's live customers with phone, occupation/industry and age/size."""
+    w = ctx.window(m)
     records = []
     for c in ctx.owned[m.id]:
-        if c.created_at >= ctx.horizon or c.status == "churned":
+        if c.created_at >= w.end:
+            continue  # not registered yet
+        if c.status == "churned":
+            # Shown, because marking a customer churned takes it out of the count.
+            records.append(Record("customer", c.id, False, "churned"))
             continue
         missing = [
             name
@@ -356,17 +506,22 @@ def data_quality(ctx: Context, m: MemberIn) -> MetricValue:
                 "customer", c.id, True, "missing" if missing else "complete", {"missing": missing}
             )
         )
-    complete = sum(r.reason == "complete" for r in records)
-    return MetricValue("data_quality", _ratio(complete, len(records)), records)
+    counted = [r for r in records if r.counted]
+    complete = sum(r.reason == "complete" for r in counted)
+    return MetricValue("data_quality", _ratio(complete, len(counted)), records)
 
 
 def followups(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of follow-ups due in the period that were done by their due date."""
+    w = ctx.window(m)
     p = ctx.data.period
     today = ctx.calendar.local(ctx.as_of).date()
     records = []
     for f in ctx.followups_of[m.id]:
         if not p.first_day <= f.due_on < p.next_first_day:
+            continue
+        if not w.covers_day(f.due_on):
+            records.append(Record("followup", f.id, False, OFF_TEAM))
             continue
         done_day = ctx.calendar.local(f.done_at).date() if f.done_at else None
         if done_day is not None and done_day <= f.due_on:

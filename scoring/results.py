@@ -53,7 +53,8 @@ class MetricLine:
 
 @dataclass(frozen=True)
 class Pay:
-    """Projected pay; components are exact, `total` is their sum rounded once to the cent."""
+    """A member's pay for the period; components are exact (already pro rata for a part of
+    the period), `total` is their sum rounded once to the cent."""
 
     currency: str
     base: Decimal
@@ -62,6 +63,14 @@ class Pay:
     team_bonus: Decimal
     capped: bool
     total: Decimal
+    days: int = 0  # days on the team in the period: pay is pro rata days ÷ period_days
+    period_days: int = 0
+    # The team has a bonus pool but no one scored above zero: the pool is not paid out.
+    pool_unpaid: bool = False
+
+    @property
+    def part_of_period(self) -> bool:
+        return self.days < self.period_days
 
 
 @dataclass(frozen=True)

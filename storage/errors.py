@@ -124,3 +124,9 @@ class FollowupClosed(DomainError):
     """The follow-up is already done."""
 
     code = "error.followup_closed"
+
+
+class NotOnTeam(DomainError):
+    """The member was not on the team in the period asked about: no score, no pay."""
+
+    code = "error.not_on_team"

@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.engine import score_team
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
-from scoring.results import TeamScore
+from scoring.metrics import CROSS_KINDS
+from scoring.results import MemberScore, TeamScore
 from scoring.scheme import Scheme, load_scheme
 from storage.errors import NoRules, NoTeam, NotYourReport
 from storage.members import Actor
-from storage.models import Customer, Followup, Member, Team, Touch, utcnow
+from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch, utcnow
 
 SCORED_ROLES = ("sales", "service")
 # Plain columns, in TouchIn's field order: rows, not ORM objects, for speed at scale.
@@ -52,23 +53,152 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def load_team_data(
-    session: AsyncSession, team: Team, period: Period, lookback_days: int
-) -> TeamData:
-    """Everything the engine needs for one team and period: five queries, whatever its size."""
+@dataclass(frozen=True)
+class Placement:
+    """One stretch of a member on a team in a role (`valid_to` None: still there)."""
+
+    member_id: int
+    team_id: int
+    role: str
+    valid_from: datetime
+    valid_to: datetime | None
+
+    def covers(self, moment: datetime) -> bool:
+        return self.valid_from <= moment and (self.valid_to is None or moment < self.valid_to)
+
+
+def _membership_columns():
+    return (
+        TeamMembership.member_id,
+        TeamMembership.team_id,
+        TeamMembership.role,
+        TeamMembership.valid_from,
+        TeamMembership.valid_to,
+    )
+
+
+def _overlapping(team_id: int, start: datetime, end: datetime):
+    return and_(
+        TeamMembership.team_id == team_id,
+        TeamMembership.valid_from < end,
+        or_(TeamMembership.valid_to.is_(None), TeamMembership.valid_to > start),
+    )
+
+
+async def placements(session: AsyncSession, team_id: int, period: Period) -> list[Placement]:
+    """Every placement on the team that overlaps the period, oldest first."""
     start, end = _bounds(period)
+    rows = await session.execute(
+        select(*_membership_columns())
+        .where(_overlapping(team_id, start, end))
+        .order_by(TeamMembership.valid_from, TeamMembership.id)
+    )
+    return [Placement(*row) for row in rows]
+
+
+def days_on_team(placement: Placement, period: Period) -> tuple[date, date] | None:
+    """The local days [from, to) of the period a placement covers; the day of a change
+    belongs to the new placement, so no day is paid twice."""
+    zone = ZoneInfo(period.timezone)
+    first = max(placement.valid_from.astimezone(zone).date(), period.first_day)
+    last = period.next_first_day
+    if placement.valid_to is not None:
+        last = min(last, placement.valid_to.astimezone(zone).date())
+    return (first, last) if first < last else None
+
+
+def scored_days(
+    found: list[Placement], period: Period
+) -> dict[int, tuple[str, tuple[tuple[date, date], ...]]]:
+    """Each member's role (their latest scored one) and merged days on the team in a scored
+    role in the period; members with no such day are left out."""
+    out: dict[int, tuple[str, list[tuple[date, date]]]] = {}
+    for p in sorted(found, key=lambda p: p.valid_from):
+        span = days_on_team(p, period) if p.role in SCORED_ROLES else None
+        if span is None:
+            continue
+        spans = out[p.member_id][1] if p.member_id in out else []
+        if spans and span[0] <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], span[1]))
+        else:
+            spans.append(span)
+        out[p.member_id] = (p.role, spans)
+    return {mid: (role, tuple(spans)) for mid, (role, spans) in out.items()}
+
+
+async def _history(session: AsyncSession, member_ids: set[int]) -> dict[int, list[Placement]]:
+    """Every placement of these members, on any team, oldest first."""
+    out: dict[int, list[Placement]] = {mid: [] for mid in member_ids}
+    if not member_ids:
+        return out
+    rows = await session.execute(
+        select(*_membership_columns())
+        .where(TeamMembership.member_id.in_(member_ids))
+        .order_by(TeamMembership.valid_from, TeamMembership.id)
+    )
+    for row in rows:
+        out[row.member_id].append(Placement(*row))
+    return out
+
+
+def _placed_at(history: list[Placement], moment: datetime) -> Placement | None:
+    """Where a member was at a moment; before any recorded placement, their first one
+    (history is kept from the first placement on)."""
+    if not history:
+        return None
+    if moment < history[0].valid_from:
+        return history[0]
+    return next((p for p in reversed(history) if p.covers(moment)), None)
+
+
+def _logged_as(logger: Placement | None, owner: Placement | None) -> str:
+    """What a logger was, seen from the owner's team: a service agent, its manager, other."""
+    if logger is None:
+        return "other"
+    if logger.role == "service":
+        return "service"
+    if logger.role == "manager" and owner is not None and owner.team_id == logger.team_id:
+        return "manager"
+    return "other"
+
+
+async def load_team_data(
+    session: AsyncSession,
+    team: Team,
+    period: Period,
+    lookback_days: int,
+    min_order_minor: int = 0,
+    found: list[Placement] | None = None,
+) -> TeamData:
+    """Everything the engine needs for one team and period, in a handful of queries.
+
+    Members are those on the team in a scored role during the period, with their days
+    on it; orders below `min_order_minor` do not make a customer a buyer.
+    """
+    start, end = _bounds(period)
+    if found is None:
+        found = await placements(session, team.id, period)
+    on_team = scored_days(found, period)
+    period_members = (
+        select(TeamMembership.member_id)
+        .where(_overlapping(team.id, start, end), TeamMembership.role.in_(SCORED_ROLES))
+        .scalar_subquery()
+    )
     members = (
-        await session.execute(
-            select(Member.id, Member.name, Member.role).where(
-                Member.team_id == team.id, Member.role.in_(SCORED_ROLES)
-            )
-        )
+        await session.execute(select(Member.id, Member.name).where(Member.id.in_(period_members)))
     ).all()
-    team_members = select(Member.id).where(Member.team_id == team.id).scalar_subquery()
-    owned = select(Customer.id).where(Customer.owner_id.in_(team_members))
+    owned = select(Customer.id).where(Customer.owner_id.in_(period_members))
+    # Customers the members handled (service agents own none): every entry on them is read.
+    handled = select(Touch.customer_id).where(
+        Touch.member_id.in_(period_members), Touch.occurred_at >= start, Touch.occurred_at < end
+    )
     first_orders = (
         select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
-        .where(Touch.kind == "order", Touch.customer_id.in_(owned))
+        .where(
+            Touch.kind == "order",
+            Touch.amount_minor >= min_order_minor,
+            or_(Touch.customer_id.in_(owned), Touch.customer_id.in_(handled)),
+        )
         .group_by(Touch.customer_id)
         .subquery()
     )
@@ -85,7 +215,7 @@ async def load_team_data(
                 first_orders.c.first,
             )
             .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
-            .where(Customer.owner_id.in_(team_members))
+            .where(or_(Customer.owner_id.in_(period_members), Customer.id.in_(handled)))
         )
     ).all()
     touches = (
@@ -93,7 +223,7 @@ async def load_team_data(
             select(*TOUCH_COLUMNS).where(
                 or_(
                     and_(
-                        Touch.customer_id.in_(owned),
+                        or_(Touch.customer_id.in_(owned), Touch.customer_id.in_(handled)),
                         Touch.occurred_at >= start,
                         # A week past the end, so late-month inquiries find their answers.
                         Touch.occurred_at < end + timedelta(days=7),
@@ -106,7 +236,7 @@ async def load_team_data(
                         Touch.occurred_at < start,
                     ),
                     and_(
-                        Touch.member_id.in_(team_members),
+                        Touch.member_id.in_(period_members),
                         Touch.occurred_at >= start,
                         Touch.occurred_at < end,
                     ),
@@ -123,21 +253,44 @@ async def load_team_data(
                 Followup.due_on,
                 Followup.done_at,
             ).where(
-                Followup.member_id.in_(team_members),
+                Followup.member_id.in_(period_members),
                 Followup.due_on >= period.first_day,
                 Followup.due_on < period.next_first_day,
             )
         )
     ).all()
+    # Who each rating, complaint or inquiry on someone else's customer came from, then.
+    owner_of = {row.id: row.owner_id for row in customers}
+    cross = [
+        row
+        for row in touches
+        if row.kind in CROSS_KINDS and owner_of.get(row.customer_id) != row.member_id
+    ]
+    history = await _history(
+        session,
+        {row.member_id for row in cross}
+        | {owner_of[row.customer_id] for row in cross if row.customer_id in owner_of},
+    )
+    logged_as: dict[int, str] = {}
+    for row in cross:
+        owner = owner_of.get(row.customer_id)
+        logged_as[row.id] = _logged_as(
+            _placed_at(history[row.member_id], row.logged_at),
+            _placed_at(history[owner], row.logged_at) if owner is not None else None,
+        )
+    names = dict(members)
     return TeamData(
         team_id=team.id,
         period=period,
-        members=[MemberIn(i, n, r) for i, n, r in members],
+        members=[
+            MemberIn(mid, names.get(mid, "?"), role, spans)
+            for mid, (role, spans) in on_team.items()
+        ],
         customers=[
             CustomerIn(i, o, c, s, bool(p), bool(occ), bool(seg), first)
             for i, o, c, s, p, occ, seg, first in customers
         ],
-        touches=[TouchIn(*row) for row in touches],
+        touches=[TouchIn(*row, logged_as=logged_as.get(row.id)) for row in touches],
         followups=[FollowupIn(*row) for row in followups],
         holidays_country=team.holidays_country,
     )
@@ -153,6 +306,12 @@ class ScoreView:
     period: Period
     score: TeamScore
     user_ids: dict[int, str]  # member id → Slack user id
+    # Still open: its pay is a projection. An ended period's pay is what it is.
+    projected: bool = True
+    present: frozenset[int] = frozenset()  # members on the team in the period, any role
+
+    def scored(self, member_id: int) -> MemberScore | None:
+        return next((m for m in self.score.members if m.member_id == member_id), None)
 
 
 async def team_scores(
@@ -180,16 +339,36 @@ async def team_scores(
             version = scheme.version_for(period.first_day)
         except LookupError:
             raise NoRules(period=period.label, scheme=scheme.name) from None
-        data = await load_team_data(session, team, period, version.retention_lookback_days)
+        found = await placements(session, team.id, period)
+        data = await load_team_data(
+            session,
+            team,
+            period,
+            version.retention_lookback_days,
+            int(version.anti_gaming.min_order_amount * 100),
+            found,
+        )
+        present = frozenset(p.member_id for p in found if days_on_team(p, period))
         users = dict(
             (
                 await session.execute(
-                    select(Member.id, Member.slack_user_id).where(Member.team_id == team.id)
+                    select(Member.id, Member.slack_user_id).where(
+                        or_(Member.team_id == team.id, Member.id.in_(list(present) or [-1]))
+                    )
                 )
             ).all()
         )
         score = score_team(data, scheme, as_of=now)
-        return ScoreView(team.id, team.name, team.manager_id, period, score, users)
+        return ScoreView(
+            team.id,
+            team.name,
+            team.manager_id,
+            period,
+            score,
+            users,
+            projected=now < _bounds(period)[1],
+            present=present,
+        )
 
 
 async def resolve_subject(
@@ -311,11 +490,18 @@ async def preview_scheme(
         for team in rows:
             period = current_period(team.timezone, now).previous
             current = scheme_named(team.scheme)
+            try:
+                in_force = current.version_for(period.first_day)
+            except LookupError:
+                in_force = latest.versions[0]
             lookback = max(
-                current.version_for(period.first_day).retention_lookback_days,
-                latest.versions[0].retention_lookback_days,
+                in_force.retention_lookback_days, latest.versions[0].retention_lookback_days
             )
-            data = await load_team_data(session, team, period, lookback)
+            minimum = min(
+                in_force.anti_gaming.min_order_amount,
+                latest.versions[0].anti_gaming.min_order_amount,
+            )
+            data = await load_team_data(session, team, period, lookback, int(minimum * 100))
             users = dict(
                 (
                     await session.execute(

@@ -5,17 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from storage import fields
-from storage.customers import get_own, resolve_own
-from storage.errors import AlreadyLogged
+from storage.customers import CustomerView, _matching, get_own, my_customers, resolve_own
+from storage.customers import view as customer_view
+from storage.errors import AlreadyLogged, NotOwner
 from storage.members import Actor
-from storage.models import Followup, Touch, utcnow
-from storage.vocab import OUTBOUND_KINDS, CustomerStatus, FollowupStatus, TouchKind, TouchSource
+from storage.models import Customer, Followup, Member, Team, Touch, utcnow
+from storage.vocab import (
+    MAX_NAME,
+    OUTBOUND_KINDS,
+    CustomerStatus,
+    FollowupStatus,
+    TouchKind,
+    TouchSource,
+)
 
 
 @dataclass(frozen=True)
@@ -125,8 +133,58 @@ async def _by_request(session: AsyncSession, actor: Actor, key: str) -> Touch | 
 
 
 CROSS_KINDS = frozenset({TouchKind.SATISFACTION, TouchKind.COMPLAINT, TouchKind.INQUIRY})
-# Who may take those on a colleague's customer: never a peer rep, who could sway a rival.
+# Who may take those on a colleague's customer: any service agent, and the manager of the
+# team the owner is on. Never a peer rep or another team's manager, who could sway a rival
+# (scoring applies the same rule to entries already made: `scoring.metrics.ALLOWED_LOGGERS`).
 CROSS_ROLES = frozenset({"service", "manager"})
+
+
+def _manages_owner(actor: Actor):
+    """Members of the teams the actor manages (a subquery of member ids)."""
+    return (
+        select(Member.id)
+        .join(Team, Team.id == Member.team_id)
+        .where(Team.manager_id == actor.member_id)
+    )
+
+
+async def may_log_on(session: AsyncSession, actor: Actor, customer: Customer) -> bool:
+    """Whether the actor may take a rating, complaint or inquiry on this customer."""
+    if customer.owner_id == actor.member_id or actor.role == "service":
+        return True
+    if actor.role != "manager":
+        return False
+    found = await session.scalar(
+        _manages_owner(actor).where(Member.id == customer.owner_id).limit(1)
+    )
+    return found is not None
+
+
+async def loggable_customers(
+    sessions: async_sessionmaker[AsyncSession], actor: Actor, query: str, limit: int = 100
+) -> list[CustomerView]:
+    """The customers the touch form offers the actor: their own; for a service agent
+    everyone's; for a manager also their own team's (for ratings, complaints, inquiries)."""
+    if actor.role not in CROSS_ROLES:
+        return await my_customers(sessions, actor, query, limit)
+    if actor.role == "service":
+        return await my_customers(sessions, actor, query, limit, everyone=True)
+    text = fields.clean_text(query)
+    if len(text) > MAX_NAME or "\x00" in text:
+        return []  # no name starts with that
+    async with sessions.begin() as session:
+        rows = await session.scalars(
+            _matching(actor.workspace_id, text)
+            .where(
+                or_(
+                    Customer.owner_id == actor.member_id,
+                    Customer.owner_id.in_(_manages_owner(actor)),
+                )
+            )
+            .order_by(Customer.name_key, Customer.id)
+            .limit(limit)
+        )
+        return [customer_view(c) for c in rows]
 
 
 async def _from_message(session: AsyncSession, actor: Actor, source_ref: str) -> Touch | None:
@@ -157,14 +215,21 @@ async def log_touch(
         async with sessions.begin() as session:
             if request_key and (done := await _by_request(session, actor, request_key)):
                 return LoggedTouch(_view(done), created=False)
-            # Service and managers take ratings, complaints and inquiries on anyone's customer;
-            # the owner is credited, and a rating never comes from the owner.
+            # Service agents, and a manager on their own team's customers, take ratings,
+            # complaints and inquiries on a colleague's customer; the owner is credited.
             others = valid.kind in CROSS_KINDS and actor.role in CROSS_ROLES
             if draft.customer_id is not None:
                 customer = await get_own(session, actor, draft.customer_id, allow_others=others)
             else:
                 customer = await resolve_own(
                     session, actor, draft.customer_query or "", allow_others=others
+                )
+            if others and not await may_log_on(session, actor, customer):
+                raise NotOwner(
+                    "error.not_your_team",
+                    field="customer",
+                    name=customer.name,
+                    owner=customer.owner.slack_user_id,
                 )
             source_ref = (draft.source_ref or "")[:300] or None
             if source_ref and (earlier := await _from_message(session, actor, source_ref)):

@@ -17,7 +17,7 @@ from scoring.calendar import WorkCalendar
 from scoring.engine import replay, score_team
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
 from scoring.scheme import SchemeError, load_scheme, parse_scheme
-from tests.worked_example import ALICE, BOB, CAROL, at, team_data
+from tests.worked_example import ALICE, BOB, CAROL, SERVICE, at, team_data
 
 DEFAULT = load_scheme("default")
 NOV = Period(2026, 11, "Asia/Shanghai")
@@ -174,12 +174,15 @@ def test_bursts_are_left_out_until_accepted():
 
 def test_credit_goes_to_the_owner_and_self_ratings_do_not_count():
     touches = [
-        TouchIn(1, 1, CAROL, "satisfaction", at(11, 3, 10), at(11, 3, 10), csat=1),
+        TouchIn(1, 1, CAROL, "satisfaction", at(11, 3, 10), at(11, 3, 10), csat=1, **SERVICE),
         TouchIn(2, 1, ALICE, "satisfaction", at(11, 3, 11), at(11, 3, 11), csat=5),
     ]
     line = one(customers=[cust()], touches=touches).member(ALICE).line("satisfaction")
     assert line.raw == 0  # only Carol's CSAT 1 counts
-    assert [(r.id, r.counted) for r in line.records] == [(1, True), (2, False)]
+    assert [(r.id, r.counted, r.reason) for r in line.records] == [
+        (1, True, "rating"),
+        (2, False, "self_rated"),
+    ]
 
 
 def test_followups_not_yet_due_are_not_counted():
@@ -401,12 +404,20 @@ def test_conversion_leaves_out_churned_leads_and_earlier_buyers():
     ]
     order = TouchIn(1, 1, ALICE, "order", at(11, 5, 10), at(11, 5, 10), amount_minor=500_00)
     line = one(customers=customers, touches=[order]).member(ALICE).line("conversion")
-    assert [(r.id, r.reason) for r in line.records] == [(1, "converted"), (2, "not_yet")]
+    assert [(r.id, r.reason, r.counted) for r in line.records] == [
+        (1, "converted", True),
+        (2, "not_yet", True),
+        (3, "churned", False),  # shown: marking a lead churned takes it out of the count
+    ]
     assert line.raw == Decimal("0.5")
-    # A token order (under the scheme's ¥100 minimum) proves no purchase.
+    # A token order (under the scheme's ¥100 minimum) proves no purchase, and says so.
     token = dataclasses.replace(order, amount_minor=1)
     line = one(customers=customers, touches=[token]).member(ALICE).line("conversion")
     assert line.raw == 0
+    assert (line.records[0].reason, line.records[0].detail["min_minor"]) == (
+        "below_min_order",
+        100_00,
+    )
 
 
 def test_retention_without_recent_buyers_is_not_applicable():
@@ -422,9 +433,9 @@ def test_new_customers_need_a_touch_in_the_period():
     assert line.raw == 1
 
 
-def test_complaints_by_anyone_count_against_the_owner():
+def test_complaints_from_service_count_against_the_owner():
     touches = [
-        TouchIn(1, 1, CAROL, "complaint", at(11, 3, 10), at(11, 3, 10)),
+        TouchIn(1, 1, CAROL, "complaint", at(11, 3, 10), at(11, 3, 10), **SERVICE),
         TouchIn(2, 2, ALICE, "call", at(11, 3, 11), at(11, 3, 11)),
     ]
     line = one(customers=[cust(1), cust(2)], touches=touches).member(ALICE).line("complaints")
@@ -468,7 +479,7 @@ def test_the_daily_cap_limits_outreach_not_orders():
 def test_service_agents_answer_for_the_customers_they_handled():
     carol = MemberIn(CAROL, "Carol", "service")
     touches = [
-        TouchIn(1, 1, CAROL, "inquiry", at(11, 3, 10), at(11, 3, 10)),
+        TouchIn(1, 1, CAROL, "inquiry", at(11, 3, 10), at(11, 3, 10), **SERVICE),
         TouchIn(2, 1, CAROL, "response", at(11, 3, 11), at(11, 3, 11)),
         TouchIn(3, 1, ALICE, "satisfaction", at(11, 4, 10), at(11, 4, 10), csat=2),
         TouchIn(4, 1, ALICE, "complaint", at(11, 5, 10), at(11, 5, 10)),
@@ -477,7 +488,9 @@ def test_service_agents_answer_for_the_customers_they_handled():
         members=[MemberIn(ALICE, "Alice", "sales"), carol], customers=[cust()], touches=touches
     ).member(CAROL)
     assert result.line("response_speed").raw == 1
-    assert result.line("satisfaction").raw == Decimal("0.25")  # Alice's rating of Carol's case
+    # Alice owns the customer: her rating of it counts for no one, Carol included.
+    assert result.line("satisfaction").raw is None
+    assert [r.reason for r in result.line("satisfaction").records] == ["owner_rated"]
     assert result.line("complaints").raw == 1
     assert result.total < 100
 
@@ -523,3 +536,221 @@ def test_working_days_follow_the_teams_holidays():
         )
         line = score_team(data, DEFAULT).member(ALICE).line("timeliness")
         assert line.records[0].reason == reason, country
+
+
+# -- pay must be right: who rates, why records do not count, part months, empty pools -----
+
+MIA, RIVAL = 9, 8  # Alice's manager; another team's manager
+MANAGER, OTHER = {"logged_as": "manager"}, {"logged_as": "other"}
+
+
+def test_an_owners_rating_of_their_own_customer_counts_for_no_one():
+    carol = MemberIn(CAROL, "Carol", "service")
+    touches = [
+        TouchIn(1, 1, CAROL, "satisfaction", at(11, 3, 10), at(11, 3, 10), csat=3, **SERVICE),
+        TouchIn(2, 1, ALICE, "satisfaction", at(11, 3, 11), at(11, 3, 11), csat=5),
+        TouchIn(3, 1, MIA, "satisfaction", at(11, 4, 11), at(11, 4, 11), csat=4, **MANAGER),
+    ]
+    team = one(
+        members=[MemberIn(ALICE, "Alice", "sales"), carol], customers=[cust()], touches=touches
+    )
+    alice, agent = team.member(ALICE).line("satisfaction"), team.member(CAROL).line("satisfaction")
+    # Alice's 5 counts for neither of them; each line says why.
+    assert [(r.id, r.counted, r.reason) for r in alice.records] == [
+        (1, True, "rating"),
+        (2, False, "self_rated"),
+        (3, True, "rating"),
+    ]
+    assert [(r.id, r.counted, r.reason) for r in agent.records] == [
+        (1, False, "self_rated"),
+        (2, False, "owner_rated"),
+        (3, True, "rating"),
+    ]
+    assert alice.raw == Decimal("0.625")  # CSAT 3 and 4
+    assert agent.raw == Decimal("0.75")  # the manager's 4 only
+    assert agent.detail["csat_avg"] == 4
+
+
+def test_a_lead_whose_only_order_is_below_the_minimum_says_so():
+    lead = cust(1, created=at(11, 2, 9))
+    token = TouchIn(1, 1, ALICE, "order", at(11, 3, 10), at(11, 3, 10), amount_minor=99_99)
+    alice = one(customers=[lead], touches=[token]).member(ALICE)
+    [record] = alice.line("conversion").records
+    assert (record.reason, record.counted) == ("below_min_order", True)  # a lead, not converted
+    assert alice.line("revenue").raw == Decimal("99.99")  # small orders still add revenue
+
+
+def test_a_recent_buyer_whose_repeat_order_is_too_small_or_in_a_burst_says_so():
+    customers = [cust(i, first_order=at(9, 20, 10)) for i in (1, 2)]
+    before = [
+        TouchIn(i, i, ALICE, "order", at(9, 20, 10), at(9, 20, 10), amount_minor=500_00)
+        for i in (1, 2)
+    ]
+    small = TouchIn(3, 1, ALICE, "order", at(11, 3, 10), at(11, 3, 10), amount_minor=10_00)
+    base = at(11, 10, 10)
+    burst = [
+        TouchIn(10 + i, 2, ALICE, "order", base, base + timedelta(seconds=i), amount_minor=900_00)
+        for i in range(10)
+    ]
+    line = (
+        one(customers=customers, touches=[*before, small, *burst]).member(ALICE).line("retention")
+    )
+    assert [(r.id, r.reason) for r in line.records] == [
+        (1, "below_min_order"),
+        (2, "burst_unreviewed"),
+    ]
+
+
+def test_a_new_customer_touched_only_by_left_out_touches_names_the_rule():
+    customers = [cust(i, created=at(11, 2, 9)) for i in range(1, 11)]
+    base = at(11, 2, 10)
+    burst = [TouchIn(i, i, ALICE, "call", base, base + timedelta(seconds=i)) for i in range(1, 11)]
+    line = one(customers=customers, touches=burst).member(ALICE).line("new_customers")
+    assert {(r.counted, r.reason) for r in line.records} == {(False, "burst_unreviewed")}
+
+
+def test_churned_customers_are_listed_as_left_out_of_data_quality():
+    customers = [cust(1), dataclasses.replace(cust(2, has_phone=False), status="churned")]
+    line = one(customers=customers).member(ALICE).line("data_quality")
+    assert [(r.id, r.counted, r.reason) for r in line.records] == [
+        (1, True, "complete"),
+        (2, False, "churned"),
+    ]
+    assert line.raw == 1
+
+
+def test_only_service_and_the_owners_own_manager_may_rate_complain_or_ask():
+    touches = [
+        TouchIn(1, 1, RIVAL, "complaint", at(11, 3, 10), at(11, 3, 10), **OTHER),
+        TouchIn(2, 1, RIVAL, "satisfaction", at(11, 3, 11), at(11, 3, 11), csat=1, **OTHER),
+        TouchIn(3, 1, RIVAL, "inquiry", at(11, 3, 12), at(11, 3, 12), **OTHER),
+        TouchIn(4, 1, BOB, "complaint", at(11, 3, 13), at(11, 3, 13)),  # a peer; not recorded
+        TouchIn(5, 1, MIA, "complaint", at(11, 4, 10), at(11, 4, 10), **MANAGER),
+        TouchIn(6, 1, ALICE, "call", at(11, 4, 11), at(11, 4, 11)),
+    ]
+    alice = one(customers=[cust()], touches=touches).member(ALICE)
+    complaints = alice.line("complaints")
+    assert [(r.id, r.counted, r.reason) for r in complaints.records] == [
+        (1, False, "logger_not_allowed"),
+        (4, False, "logger_not_allowed"),
+        (5, True, "complaint"),
+    ]
+    assert complaints.detail == {"complaints": 1, "customers": 1}  # only her manager's counts
+    [rating] = alice.line("satisfaction").records
+    assert (rating.counted, rating.reason) == (False, "logger_not_allowed")
+    assert alice.line("satisfaction").raw is None
+    [inquiry] = alice.line("response_speed").records
+    assert (inquiry.counted, inquiry.reason) == (False, "logger_not_allowed")
+    # Accepting a burst never makes a disallowed entry count.
+    accepted = [dataclasses.replace(t, burst_accepted=True) for t in touches]
+    again = one(customers=[cust()], touches=accepted).member(ALICE)
+    assert again.line("complaints").detail["complaints"] == 1
+
+
+def _pay(base, variable, multiplier, days, month=30):
+    return (Decimal(base) + Decimal(variable) * Decimal(multiplier)) * days / month
+
+
+def test_a_member_who_joined_mid_month_is_scored_and_paid_for_their_days():
+    alice = MemberIn(ALICE, "Alice", "sales", on_team=((date(2026, 11, 21), date(2026, 12, 1)),))
+    bob = MemberIn(BOB, "Bob", "sales")
+    customers = [cust(1, first_order=at(9, 1, 9)), cust(2, owner=BOB, first_order=at(9, 1, 9))]
+    touches = [
+        TouchIn(1, 1, ALICE, "order", at(11, 10, 10), at(11, 10, 10), amount_minor=90_000_00),
+        TouchIn(2, 1, ALICE, "order", at(11, 25, 10), at(11, 25, 10), amount_minor=30_000_00),
+        TouchIn(3, 2, BOB, "order", at(11, 5, 10), at(11, 5, 10), amount_minor=30_000_00),
+    ]
+    team = one(members=[alice, bob], customers=customers, touches=touches)
+    a, b = team.member(ALICE), team.member(BOB)
+    revenue = a.line("revenue")
+    # Before she joined: shown, not counted. Her target is 10/30 of the monthly ¥100,000.
+    assert [(r.id, r.counted, r.reason) for r in revenue.records] == [
+        (1, False, "off_team"),
+        (2, True, "order"),
+    ]
+    assert revenue.raw == 30_000 and round(revenue.target, 2) == Decimal("33333.33")
+    assert round(revenue.normalised, 4) == Decimal("0.9")
+    assert (a.pay.days, a.pay.period_days, a.pay.part_of_period) == (10, 30, True)
+    assert (b.pay.days, b.pay.part_of_period) == (30, False)
+    assert a.pay.base == 2000  # 6,000 × 10/30
+    tier = {"A": "1.3", "B": "1.0", "C": "0.7", "D": "0.3"}
+    assert a.pay.variable == Decimal(4000) * Decimal(tier[a.tier]) * 10 / 30
+    # The pool is 500 per member-month (500 × 40/30) split by score × days on the team.
+    pool = Decimal(500) * 40 / 30
+    weighted = a.total * 10 + b.total * 30
+    assert a.pay.team_bonus == pool * a.total * 10 / weighted
+    assert a.pay.team_bonus + b.pay.team_bonus == pool
+    exact = _pay(6000, 4000, tier[a.tier], 10) + a.pay.team_bonus
+    assert a.pay.total == exact.quantize(Decimal("0.01"))
+
+
+def test_a_member_not_on_the_team_in_the_period_is_not_scored_at_all():
+    gone = MemberIn(BOB, "Bob", "sales", on_team=((date(2026, 10, 1), date(2026, 11, 1)),))
+    team = one(members=[MemberIn(ALICE, "Alice", "sales"), gone], customers=[cust()])
+    assert [m.member_id for m in team.members] == [ALICE]
+    assert team.members[0].pay.days == 30
+
+
+def test_a_pro_rata_cap_is_that_part_of_the_monthly_cap():
+    text = (ROOT / "scoring" / "schemes" / "default.yml").read_text()
+    tight = parse_scheme(text.replace("max_pay: 20000", "max_pay: 3000"))
+    data = team_data()
+    half = ((date(2026, 11, 1), date(2026, 11, 16)),)  # 15 of 30 days
+    data = dataclasses.replace(
+        data,
+        members=[dataclasses.replace(m, on_team=half) for m in data.members],
+    )
+    alice = score_team(data, tight).member(ALICE)
+    assert alice.pay.capped and alice.pay.total == Decimal("1500.00")
+
+
+def test_an_all_zero_team_leaves_its_pool_unpaid_and_says_so():
+    members = [MemberIn(ALICE, "Alice", "sales"), MemberIn(BOB, "Bob", "sales")]
+    team = one(members=members)
+    for m in team.members:
+        assert m.total == 0 and m.tier == "D"
+        assert m.pay.team_bonus == 0 and m.pay.pool_unpaid
+        assert m.pay.total == Decimal("7200.00")  # 6,000 + 4,000 × 0.3, no pool share
+    # As soon as anyone scores, the whole pool is paid out, to those who scored.
+    order = TouchIn(1, 1, ALICE, "order", at(11, 3, 10), at(11, 3, 10), amount_minor=500_00)
+    team = one(members=members, customers=[cust()], touches=[order])
+    assert not any(m.pay.pool_unpaid for m in team.members)
+    assert team.member(ALICE).pay.team_bonus == 1000 and team.member(BOB).pay.team_bonus == 0
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    months(), st.lists(st.tuples(st.integers(1, 30), st.integers(0, 30)), min_size=3, max_size=3)
+)
+def test_pay_is_pro_rata_and_a_paid_pool_is_paid_out_exactly(data, spans):
+    members = [
+        dataclasses.replace(m, on_team=((date(2026, 11, a), date(2026, 11, a) + timedelta(b)),))
+        for m, (a, b) in zip(data.members, spans, strict=True)
+    ]
+    team = score_team(dataclasses.replace(data, members=members), DEFAULT)
+    version = DEFAULT.versions[0]
+    for m in team.members:
+        assert 0 < m.pay.days <= 30
+        plan = version.roles[m.role]
+        assert m.pay.base == plan.base_pay * m.pay.days / 30
+        assert m.pay.total <= version.caps.max_pay * m.pay.days / 30 + Decimal("0.005")
+    days = sum(m.pay.days for m in team.members)
+    paid = sum((m.pay.team_bonus for m in team.members), Decimal(0))
+    if any(m.total > 0 for m in team.members):
+        assert abs(paid - version.team_bonus_per_member * days / 30) < Decimal("1e-20")
+    else:
+        assert paid == 0 and all(m.pay.pool_unpaid for m in team.members)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(months())
+def test_every_record_left_out_names_a_rule_the_user_can_read(data):
+    from bot.i18n import EN, ZH
+    from handlers.ui.scores import GOOD
+
+    for m in score_team(data, DEFAULT).members:
+        for line in m.lines:
+            for r in line.records:
+                assert f"reason.{r.reason}" in EN and f"reason.{r.reason}" in ZH, r.reason
+                if not r.counted:
+                    assert r.reason not in GOOD and r.reason not in ("not_yet", "not_again")

@@ -9,6 +9,7 @@ from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, T
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ALICE, BOB, CAROL = 1, 2, 3  # Carol is a service agent in another team
+SERVICE = {"logged_as": "service"}  # what storage says of an entry a service agent made
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -63,9 +64,9 @@ def team_data() -> TeamData:
         touch(23, 3, ALICE, "call", at(11, 10, 12), at(11, 10, 12, 5)),  # 4th that day
         touch(24, 2, ALICE, "call", at(11, 18, 9, 30), at(11, 18, 9, 35)),
         # Carol, from service, rates and records a complaint on Alice's customers.
-        touch(31, 1, CAROL, "satisfaction", at(11, 14, 10), at(11, 14, 10), csat=5),
-        touch(32, 3, CAROL, "satisfaction", at(11, 21, 10), at(11, 21, 10), nps=8),
-        touch(33, 2, CAROL, "complaint", at(11, 18, 15), at(11, 18, 15)),
+        touch(31, 1, CAROL, "satisfaction", at(11, 14, 10), at(11, 14, 10), csat=5, **SERVICE),
+        touch(32, 3, CAROL, "satisfaction", at(11, 21, 10), at(11, 21, 10), nps=8, **SERVICE),
+        touch(33, 2, CAROL, "complaint", at(11, 18, 15), at(11, 18, 15), **SERVICE),
         # Bob's November: one big first order, logged on time.
         touch(41, 7, BOB, "order", at(11, 8, 10), at(11, 8, 10, 10), amount_minor=12_000_000),
     ]

@@ -92,7 +92,7 @@ def score_message(
         kit.section(summary),
     ]
     if show_pay:
-        blocks.append(kit.context(pay_text(locale, member)))
+        blocks.append(kit.context(pay_text(locale, member, projected=view.projected)))
     for line in member.lines:
         text = t(
             locale,
@@ -116,17 +116,26 @@ def score_message(
     return kit.message(summary, blocks)
 
 
-def pay_text(locale: str, member: MemberScore) -> str:
+def pay_text(locale: str, member: MemberScore, *, projected: bool) -> str:
+    """The pay line: "Projected pay" only while the period is open; an ended one's is "Pay"."""
     p = member.pay
+    bonus = (
+        t(locale, "score.bonus_unpaid")
+        if p.pool_unpaid
+        else t(locale, "score.bonus", bonus=_money(locale, p.team_bonus, p.currency))
+    )
     return t(
         locale,
-        "score.pay",
+        "score.pay" if projected else "score.pay_past",
         total=_money(locale, p.total, p.currency),
         base=_money(locale, p.base, p.currency),
         variable=_money(locale, p.variable, p.currency),
         multiplier=p.multiplier,
-        bonus=_money(locale, p.team_bonus, p.currency),
+        bonus=bonus,
         capped=t(locale, "score.capped") if p.capped else "",
+        days=t(locale, "score.days", days=p.days, period_days=p.period_days)
+        if p.part_of_period
+        else "",
     )
 
 
@@ -153,6 +162,9 @@ def _record_line(locale: str, tz: str, r: Record, label: RecordLabel | None) -> 
         fields=", ".join(t(locale, f"label.{f}") for f in r.detail.get("missing", [])),
         cutoff=r.detail.get("cutoff", "10:00"),
         cap=r.detail.get("cap", 3),
+        min=fmt_money(locale, r.detail["min_minor"], r.detail.get("currency", "CNY"))
+        if "min_minor" in r.detail
+        else "",
     )
     if "hours" in r.detail:
         reason += f" ({r.detail['hours']} h)"
@@ -229,7 +241,10 @@ def leaderboard(locale: str, view: ScoreView, pay_for: set[int]) -> dict[str, An
     title = t(locale, "leaderboard.header", team=view.team_name, period=view.period.label)
     blocks: list[kit.Block] = [kit.header(title)]
     if not view.score.members:
-        blocks.append(kit.section(t(locale, "score.none_scored", period=view.period.label)))
+        key = "score.none_scored" if view.projected else "score.none_scored_past"
+        blocks.append(
+            kit.section(t(locale, key, period=view.period.label, team=escape(view.team_name)))
+        )
     lines = []
     for m in view.score.members:
         line = t(
@@ -265,5 +280,5 @@ def home_card(locale: str, view: ScoreView | None, member: MemberScore | None) -
         kit.section(
             summary, accessory=kit.button(t(locale, "button.see_score"), Action.OPEN_SCORE)
         ),
-        kit.context(pay_text(locale, member)),
+        kit.context(pay_text(locale, member, projected=view.projected)),
     ]
