@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from handlers.ids import Action, Command
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
-from storage.models import AuditEntry, Customer, Team, Touch
+from storage.models import AuditEntry, Customer, Member, Team, Touch
 from tests.helpers import all_rows, count, scalars
 
 
@@ -342,3 +342,30 @@ def test_an_org_file_holds_team_names_to_the_same_rules(teams, problem):
 
     with pytest.raises(ValidationError, match=problem):
         OrgFile.model_validate({"workspace": "T0TEAM", "teams": teams})
+
+
+async def test_all_readings_of_a_touch_line_are_checked_in_one_query(stack, acme):
+    from sqlalchemy import event
+
+    from handlers.quick import touch_readings
+    from storage.customers import naming_prefixes
+    from storage.members import Actor
+
+    [alice] = await scalars(stack.db, select(Member).where(Member.slack_user_id == "U0ALICE"))
+    actor = Actor(alice.id, alice.workspace_id, alice.slack_user_id, alice.name, "UTC", "en")
+    readings = touch_readings("acme ltd call order call visit email meeting order 5")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(stack.db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        named = await naming_prefixes(
+            stack.db.sessions, actor, [r.customer_query for r in readings]
+        )
+    finally:
+        event.remove(stack.db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(readings) == 6
+    assert named == {"acme ltd"}
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
