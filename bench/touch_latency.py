@@ -61,7 +61,7 @@ def _serve(port: int, database_url: str, ready) -> None:
             database_url=database_url,
         )
         db = Database(database_url)
-        runner = web.AppRunner(build_web_app(build_app(settings, db), db), access_log=None)
+        runner = web.AppRunner(build_web_app(build_app(settings, db), db, SECRET), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         ready.set()

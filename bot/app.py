@@ -13,13 +13,15 @@ from bot.i18n import normalise_locale
 from bot.settings import Settings
 from handlers import customers, followups, help, home, scores, touches
 from handlers.context import Deps
-from storage.db import Database
+from storage.db import Database, is_unavailable
+from storage.errors import DatabaseUnavailable
 from storage.fields import known_zone
 from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
 
 SURFACES = (customers, touches, followups, scores, home, help)
+MAX_LOCALES = 10_000
 # users.info runs before the ack on a first contact; Slack waits 3 s for the ack in all.
 PROFILE_TIMEOUT = 1.5
 
@@ -52,8 +54,13 @@ def build_app(settings: Settings, db: Database) -> AsyncApp:
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
+        # bot/requests.py verifies every HTTP request on its raw bytes, and checks its
+        # shape, before bolt sees it (bot/server.py); Socket Mode needs no signature.
+        request_verification_enabled=False,
     )
     deps = Deps(settings=settings, db=db)
+    # Members' languages, so that even a database outage is reported in theirs.
+    locales: dict[tuple[str, str], str] = {}
 
     @app.middleware
     async def resolve_actor(context, client, next) -> None:
@@ -61,7 +68,7 @@ def build_app(settings: Settings, db: Database) -> AsyncApp:
         user_id, team_id = context.user_id, context.team_id
         if user_id and team_id:
             try:
-                context["actor"] = await ensure_member(
+                context["actor"] = actor = await ensure_member(
                     db.sessions,
                     team_id,
                     user_id,
@@ -74,9 +81,21 @@ def build_app(settings: Settings, db: Database) -> AsyncApp:
                         locale=settings.default_locale,
                     ),
                 )
+                locales[(team_id, user_id)] = actor.locale
+                if len(locales) > MAX_LOCALES:
+                    del locales[next(iter(locales))]
             except Exception as exc:
-                log.warning("could not resolve member %s/%s: %r", team_id, user_id, exc)
-                context["actor_error"] = repr(exc)
+                if is_unavailable(exc):
+                    # The listener tells the member so, in the language they last used.
+                    context["locale"] = locales.get((team_id, user_id))
+                    unavailable = exc if isinstance(exc, DatabaseUnavailable) else None
+                    if unavailable is None:
+                        unavailable = DatabaseUnavailable()
+                        unavailable.__cause__ = exc
+                    context["actor_error"] = unavailable
+                else:
+                    log.warning("could not resolve member %s/%s: %r", team_id, user_id, exc)
+                    context["actor_error"] = repr(exc)
         await next()
 
     @app.error

@@ -54,8 +54,9 @@ async def _serve(settings, socket: bool) -> None:
 
     db = Database(settings.database_url)
     app = build_app(settings, db)
-    # In Socket Mode the HTTP server only answers /healthz.
-    runner = web.AppRunner(build_web_app(None if socket else app, db))
+    # In Socket Mode the HTTP server only answers /healthz and /readyz.
+    secret = settings.slack_signing_secret.get_secret_value()
+    runner = web.AppRunner(build_web_app(None if socket else app, db, secret))
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     log = logging.getLogger("crmpay")
@@ -68,9 +69,9 @@ async def _serve(settings, socket: bool) -> None:
     handler = None
     try:
         if socket:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+            from bot.socket_mode import SocketModeHandler
 
-            handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
             await handler.connect_async()
         await _until_stopped()
     finally:

@@ -48,7 +48,12 @@ async def run_demo(settings: Settings, echo: Callable[[str], None], keep_serving
             ],
         ),
     )
-    runner = web.AppRunner(build_web_app(build_app(settings, db), db), access_log=None)
+    runner = web.AppRunner(
+        build_web_app(
+            build_app(settings, db), db, settings.slack_signing_secret.get_secret_value()
+        ),
+        access_log=None,
+    )
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     base = f"http://{settings.host}:{settings.port}"

@@ -135,6 +135,8 @@ EN: dict[str, str] = {
     "error.not_found": "That item no longer exists, or it is not yours.",
     "error.unexpected": "Something went wrong on our side and nothing was saved. If it keeps "
     "happening, give your admin this reference: `{ref}`.",
+    "error.database_unavailable": "The database is not available right now; nothing was "
+    "saved. Try again in a minute.",
     "error.fix_these": "Please fix this and try again:",
     "error.generic": "That did not work; check what you typed and try again.",
     "error.fields": "Please fix the fields marked below.",
@@ -421,6 +423,7 @@ ZH: dict[str, str] = {
     "投诉和咨询只能由客服或该负责人所在团队的经理录入。",
     "error.not_found": "该记录已不存在，或不属于你。",
     "error.unexpected": "系统出错，本次操作未保存。如果反复出现，请把此编号告诉管理员：`{ref}`。",
+    "error.database_unavailable": "数据库暂时无法使用，本次操作未保存。请一分钟后再试。",
     "error.fix_these": "请修改后重试：",
     "error.generic": "操作未成功，请检查输入后重试。",
     "error.fields": "请修改下面标出的字段。",

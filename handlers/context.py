@@ -15,8 +15,8 @@ from bot.settings import Settings
 from handlers.ui import errors as ui_errors
 from handlers.ui import kit
 from handlers.ui.modals import error_view
-from storage.db import Database
-from storage.errors import DomainError
+from storage.db import Database, describe, is_unavailable
+from storage.errors import DatabaseUnavailable, DomainError
 from storage.members import Actor
 
 log = logging.getLogger("crmpay.handlers")
@@ -41,13 +41,16 @@ class ActorUnavailable(Exception):
 def actor_of(args: AsyncArgs) -> Actor:
     actor = args.context.get("actor")
     if actor is None:
-        raise ActorUnavailable(args.context.get("actor_error") or "no user in request")
+        error = args.context.get("actor_error")
+        if isinstance(error, DomainError):
+            raise error
+        raise ActorUnavailable(error or "no user in request")
     return actor
 
 
 def locale_of(args: AsyncArgs, default: str) -> str:
     actor = args.context.get("actor")
-    return actor.locale if actor else default
+    return actor.locale if actor else args.context.get("locale") or default
 
 
 def listener(deps: Deps) -> Callable[[Callable[..., Awaitable[None]]], Callable[..., Any]]:
@@ -78,6 +81,12 @@ def listener(deps: Deps) -> Callable[[Callable[..., Awaitable[None]]], Callable[
 
 async def report(args: AsyncArgs, exc: Exception, locale: str) -> None:
     """Tell the user what went wrong, in the way the surface allows, and log what we must."""
+    if not isinstance(exc, DomainError) and is_unavailable(exc):
+        cause, exc = exc, DatabaseUnavailable()
+        exc.__cause__ = cause
+    if isinstance(exc, DatabaseUnavailable):
+        # Not a bug to trace: the database is gone, read-only or unreachable; /readyz says so.
+        log.warning("database unavailable, request=%s: %s", _kind(args.body), describe(exc))
     if isinstance(exc, DomainError):
         text = ui_errors.error_text(locale, exc)
     else:

@@ -1,8 +1,23 @@
-"""Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+The engine heals and refuses rather than lose data: errors that mean the database cannot
+serve (a read-only or vanished SQLite file, a read-only PostgreSQL, an unreachable server)
+invalidate the connection, so the next use reconnects, and surface as `DatabaseUnavailable`.
+The bot opens a SQLite file only if it exists (`crmpay db upgrade` creates it), and a file
+deleted or replaced under a running bot is noticed before the next transaction and before
+each commit, instead of writing into an unlinked inode.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
 from sqlalchemy import event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -10,6 +25,38 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from storage.errors import DatabaseUnavailable
+
+# SQLite result codes (and messages) that mean the file cannot serve as it is: read-only,
+# I/O failure, corrupt or replaced by something else, gone, full, or without our tables.
+SQLITE_UNAVAILABLE = (
+    "SQLITE_READONLY",
+    "SQLITE_IOERR",
+    "SQLITE_CORRUPT",
+    "SQLITE_NOTADB",
+    "SQLITE_CANTOPEN",
+    "SQLITE_FULL",
+)
+SQLITE_UNAVAILABLE_TEXT = ("no such table",)
+SQLITE_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+# PostgreSQL SQLSTATEs: read-only transaction, undefined table (schema gone), no such
+# database, shutting down / starting up, out of disk, memory or connections, bad login.
+PG_UNAVAILABLE = {
+    "25006",
+    "42P01",
+    "3D000",
+    "57P01",
+    "57P02",
+    "57P03",
+    "53100",
+    "53200",
+    "53300",
+    "28000",
+    "28P01",
+}
+FILE_KEY = "crmpay_sqlite_file"
+WRITABLE_KEY = "crmpay_sqlite_writable"
 
 
 def async_url(url: str) -> str:
@@ -30,28 +77,178 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, **kwargs: object) -> AsyncEngine:
-    """Create an async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+def sqlite_file(url: str) -> str | None:
+    """The absolute path of a SQLite database file, or None (PostgreSQL, in-memory)."""
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        return None
+    database = make_url(url).database
+    if database in (None, "", ":memory:") or database.startswith("file:"):
+        return None
+    return os.path.abspath(database)
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _file_size(path: str) -> int | None:
+    try:
+        return os.path.getsize(path)
+    except FileNotFoundError:
+        return None
+
+
+def _sqlstate(orig: BaseException | None) -> str:
+    return str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+
+
+def _sqlite_unavailable(orig: BaseException | None) -> bool:
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
+    return name.startswith(SQLITE_UNAVAILABLE) or str(orig).startswith(SQLITE_UNAVAILABLE_TEXT)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Tell whether `exc` means the database cannot serve right now (not a fault of the request)."""
+    if isinstance(exc, DatabaseUnavailable | sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        orig = exc.orig
+        name = str(getattr(orig, "sqlite_errorname", "") or "")
+        state = _sqlstate(orig)
+        return (
+            exc.connection_invalidated
+            or _sqlite_unavailable(orig)
+            or name.startswith(SQLITE_BUSY)
+            or state.startswith("08")
+            or state in PG_UNAVAILABLE
+        )
+    return False
+
+
+def _on_error(ctx: Any) -> BaseException | None:
+    """Invalidate connections that cannot serve, and say so in the domain's terms."""
+    orig = ctx.original_exception
+    if _sqlite_unavailable(orig) or _sqlstate(orig) == "25006":
+        # The connection itself may be what is stuck (SQLite falls back to read-only when it
+        # opens a write-protected file and stays so): reconnect on next use.
+        ctx.is_disconnect = True
+    if ctx.is_pre_ping:
+        return None  # the pool reconnects; another exception here would defeat that
+    if ctx.sqlalchemy_exception is not None and is_unavailable(ctx.sqlalchemy_exception):
+        return DatabaseUnavailable()
+    if is_unavailable(orig):
+        return DatabaseUnavailable()
+    return None
+
+
+def create_engine(url: str, *, must_exist: bool = False, **kwargs: object) -> AsyncEngine:
+    """Create an async engine; SQLite gets foreign keys, WAL, a busy timeout and file checks.
+
+    With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
+    """
+    if not is_sqlite(url):
+        engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
+        event.listen(engine.sync_engine, "handle_error", _on_error)
+        event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+        return engine
+    path = sqlite_file(url)
     # One connection: SQLite has one writer at a time, and queueing for the connection in
     # asyncio is fair and prompt, where SQLite's own busy handler sleeps and backs off
     # (measured in bench/touch_latency.py: p99 at 10 concurrent requests fell from ~1.4 s).
-    if make_url(url).database not in (None, "", ":memory:"):
+    if path is not None:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    event.listen(engine.sync_engine, "handle_error", _on_error)
+
+    if path is not None and must_exist:
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _open_existing(_dialect, _record, cargs, cparams):
+            if _file_size(path) == 0:
+                # An empty file put where ours was: SQLite would delete the write-ahead log
+                # that still holds our file's latest commits. Leave both alone.
+                raise DatabaseUnavailable() from FileNotFoundError(f"{path} is empty")
+            # mode=rw: a missing file is an error, not a new empty database.
+            cargs[:] = [f"file:{quote(path)}?mode=rw"]
+            cparams["uri"] = True
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # pragma: no cover - exercised via every SQLite test
+    def _pragmas(dbapi_conn, record):  # pragma: no cover - exercised via every SQLite test
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        if make_url(url).database not in (None, "", ":memory:"):
+        if path is not None:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.close()
+        if path is not None:
+            record.info[FILE_KEY] = _file_id(path)
+            record.info[WRITABLE_KEY] = os.access(path, os.W_OK)
+
+    if path is not None:
+
+        @event.listens_for(engine.sync_engine, "checkout")
+        def _same_file(_dbapi_conn, record, _proxy):
+            if record.info.get(FILE_KEY) != _file_id(path):
+                # Deleted or replaced: this connection writes where nobody will read.
+                raise sa_exc.DisconnectionError(f"{path} was deleted or replaced")
+            if not record.info.get(WRITABLE_KEY) and os.access(path, os.W_OK):
+                # Opened while the file was write-protected, so SQLite opened it read-only
+                # for good; the file takes writes again, so open it afresh.
+                raise sa_exc.DisconnectionError(f"{path} is writable again")
+
+        @event.listens_for(engine.sync_engine, "commit")
+        def _still_there(conn):
+            if conn.connection.info.get(FILE_KEY) != _file_id(path):
+                raise DatabaseUnavailable() from sa_exc.DisconnectionError(
+                    f"{path} was deleted or replaced"
+                )
 
     return engine
+
+
+def _connect_or_unavailable(dialect, _record, cargs, cparams):
+    """Connect; a server refused, unreachable or timed out (asyncpg raises these raw) is down."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except OSError as exc:
+        raise DatabaseUnavailable() from exc
+
+
+@dataclass
+class Readiness:
+    """What /readyz reports: each check's outcome, and which failed."""
+
+    checks: dict[str, str] = field(
+        default_factory=lambda: dict.fromkeys(("database", "schema", "writes"), "unchecked")
+    )
+
+    @property
+    def failed(self) -> list[str]:
+        """The checks that failed (those after a failure are left unchecked)."""
+        return [
+            name
+            for name, outcome in self.checks.items()
+            if not outcome.startswith(("ok", "unchecked"))
+        ]
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.startswith("ok") for outcome in self.checks.values())
+
+
+def describe(exc: BaseException) -> str:
+    """A short, single-line account of a database error (no SQL, no parameters)."""
+    while isinstance(exc, DatabaseUnavailable) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}"[:160]
 
 
 class Database:
@@ -59,7 +256,8 @@ class Database:
 
     def __init__(self, url: str, **engine_kwargs: object) -> None:
         self.url = url
-        self.engine = create_engine(url, **engine_kwargs)
+        self.path = sqlite_file(url)
+        self.engine = create_engine(url, must_exist=True, **engine_kwargs)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -72,6 +270,50 @@ class Database:
             return True
         except Exception:
             return False
+
+    async def readiness(self) -> Readiness:
+        """Check that the database answers, its schema is at the head revision, and it writes."""
+        from storage.migrate import head_revisions
+
+        ready = Readiness()
+        checks = ready.checks
+        if self.path is not None and not _file_size(self.path):
+            gone = "missing" if _file_size(self.path) is None else "empty"
+            checks["database"] = f"file {gone}: {self.path}"
+            return ready
+        heads = await asyncio.to_thread(head_revisions)
+        step = "database"
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                checks["database"] = "ok"
+                step = "schema"
+                try:
+                    rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+                    current = set(rows.scalars())
+                except (sa_exc.DBAPIError, DatabaseUnavailable):
+                    checks["schema"] = f"not migrated (head {', '.join(sorted(heads))})"
+                    return ready
+                if current != heads:
+                    checks["schema"] = (
+                        f"at {', '.join(sorted(current)) or 'nothing'}, "
+                        f"head {', '.join(sorted(heads))}: run crmpay db upgrade"
+                    )
+                    return ready
+                checks["schema"] = f"ok ({', '.join(sorted(heads))})"
+                step = "writes"
+                if self.path is not None and not os.access(self.path, os.W_OK):
+                    checks["writes"] = f"file is read-only: {self.path}"
+                    return ready
+                # A real write, rolled back: proves the file (or server) takes writes now.
+                await conn.rollback()
+                async with conn.begin() as trans:
+                    await conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+                    await trans.rollback()
+                checks["writes"] = "ok"
+        except Exception as exc:
+            checks[step] = describe(exc)
+        return ready
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

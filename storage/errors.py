@@ -31,6 +31,12 @@ class FieldErrors(DomainError):
         super().__init__()
 
 
+class DatabaseUnavailable(DomainError):
+    """The database cannot serve right now (gone, read-only, unreachable): nothing was saved."""
+
+    code = "error.database_unavailable"
+
+
 class DuplicateCustomer(DomainError):
     """The customer is already registered, possibly by someone else."""
 

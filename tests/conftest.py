@@ -107,7 +107,9 @@ async def stack(db: Database, database_url: str) -> AsyncIterator[Stack]:
         slack_api_url=fake.api_url,
         database_url=database_url,
     )
-    runner = web.AppRunner(build_web_app(build_app(settings, db), db), access_log=None)
+    runner = web.AppRunner(
+        build_web_app(build_app(settings, db), db, SIGNING_SECRET), access_log=None
+    )
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -35,16 +35,25 @@ def test_invalid_settings_name_the_variable(monkeypatch):
             load_settings(slack_bot_token="x", slack_signing_secret="y", **{var.lower(): value})
 
 
-async def test_healthz_reports_the_database(db, aiohttp_client_factory):
+async def test_healthz_is_alive_and_readyz_checks_database_schema_and_writes(
+    db, aiohttp_client_factory
+):
     async with aiohttp_client_factory(build_web_app(None, db)) as base:
         async with aiohttp.ClientSession() as http:
             async with http.get(base + "/healthz") as r:
-                assert (r.status, await r.json()) == (200, {"ok": True, "database": "up"})
+                assert (r.status, await r.json()) == (200, {"ok": True})
+            async with http.get(base + "/readyz") as r:
+                body = await r.json()
+                assert (r.status, body["ok"], body["failed"]) == (200, True, [])
+                assert set(body["checks"]) == {"database", "schema", "writes"}
     down = Database("postgresql+asyncpg://nobody@127.0.0.1:1/none")
     async with aiohttp_client_factory(build_web_app(None, down)) as base:
         async with aiohttp.ClientSession() as http:
             async with http.get(base + "/healthz") as r:
-                assert r.status == 503
+                assert r.status == 200  # alive: the process answers without a database
+            async with http.get(base + "/readyz") as r:
+                body = await r.json()
+                assert (r.status, body["ok"], body["failed"][0]) == (503, False, "database")
     await down.dispose()
 
 
@@ -103,7 +112,7 @@ def test_serve_without_a_token_says_which_variable(tmp_path):
     assert out.strip().splitlines()[-1] == "crmpay: error: SLACK_BOT_TOKEN is not set"
 
 
-def test_db_upgrade_then_serve_answers_healthz(tmp_path):
+def test_db_upgrade_then_serve_is_alive_and_ready(tmp_path):
     port = _free_port()
     env = _env(
         SLACK_BOT_TOKEN="xoxb-x",
@@ -121,6 +130,8 @@ def test_db_upgrade_then_serve_answers_healthz(tmp_path):
                 import urllib.request
 
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    assert r.status == 200
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
                     assert r.status == 200
                     break
             except OSError:

@@ -258,6 +258,11 @@ class FakeSlack:
         )
         return await asyncio.wait_for(future, timeout)
 
+    async def socket_send_raw(self, text: str, timeout: float = 5.0) -> None:
+        """Write one raw frame on the Socket Mode connection, as a broken peer might."""
+        await self._wait(lambda: self._sockets, 1, timeout, "a Socket Mode connection")
+        await self._sockets[-1].send_str(text)
+
     # -- methods -----------------------------------------------------------------------
 
     def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
