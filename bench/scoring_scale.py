@@ -64,6 +64,7 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                     "id": t + 1,
                     "workspace_id": WS,
                     "name": f"Team {t + 1:02d}",
+                    "name_key": f"team {t + 1:02d}",
                     "timezone": "Asia/Shanghai",
                     "scheme": "default",
                 }

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.engine import score_team
@@ -188,16 +188,24 @@ async def load_team_data(
         await session.execute(select(Member.id, Member.name).where(Member.id.in_(period_members)))
     ).all()
     owned = select(Customer.id).where(Customer.owner_id.in_(period_members))
-    # Customers the members handled (service agents own none): every entry on them is read.
-    handled = select(Touch.customer_id).where(
-        Touch.member_id.in_(period_members), Touch.occurred_at >= start, Touch.occurred_at < end
+    # And the customers the service agents handled (they own none): every entry on them is
+    # read. One IN over a union keeps the customer index usable (an OR of two does not).
+    agents = (
+        select(TeamMembership.member_id)
+        .where(_overlapping(team.id, start, end), TeamMembership.role == "service")
+        .scalar_subquery()
     )
+    handled = select(Touch.customer_id).where(
+        Touch.member_id.in_(agents), Touch.occurred_at >= start, Touch.occurred_at < end
+    )
+    in_scope = union(owned, handled).subquery()
+    scope = select(in_scope.c[0])
     first_orders = (
         select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
         .where(
             Touch.kind == "order",
             Touch.amount_minor >= min_order_minor,
-            or_(Touch.customer_id.in_(owned), Touch.customer_id.in_(handled)),
+            Touch.customer_id.in_(scope),
         )
         .group_by(Touch.customer_id)
         .subquery()
@@ -215,7 +223,7 @@ async def load_team_data(
                 first_orders.c.first,
             )
             .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
-            .where(or_(Customer.owner_id.in_(period_members), Customer.id.in_(handled)))
+            .where(Customer.id.in_(scope))
         )
     ).all()
     touches = (
@@ -223,7 +231,7 @@ async def load_team_data(
             select(*TOUCH_COLUMNS).where(
                 or_(
                     and_(
-                        or_(Touch.customer_id.in_(owned), Touch.customer_id.in_(handled)),
+                        Touch.customer_id.in_(scope),
                         Touch.occurred_at >= start,
                         # A week past the end, so late-month inquiries find their answers.
                         Touch.occurred_at < end + timedelta(days=7),

@@ -11,13 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from storage import fields
-from storage.customers import CustomerView, _matching, get_own, my_customers, resolve_own
+from storage.customers import (
+    CustomerView,
+    _matching,
+    get_own,
+    my_customers,
+    resolve_own,
+    search_text,
+)
 from storage.customers import view as customer_view
 from storage.errors import AlreadyLogged, NotOwner
 from storage.members import Actor
-from storage.models import Customer, Followup, Member, Team, Touch, utcnow
+from storage.models import Customer, Followup, Member, Touch, utcnow
 from storage.vocab import (
-    MAX_NAME,
     OUTBOUND_KINDS,
     CustomerStatus,
     FollowupStatus,
@@ -139,25 +145,21 @@ CROSS_KINDS = frozenset({TouchKind.SATISFACTION, TouchKind.COMPLAINT, TouchKind.
 CROSS_ROLES = frozenset({"service", "manager"})
 
 
-def _manages_owner(actor: Actor):
-    """Members of the teams the actor manages (a subquery of member ids)."""
-    return (
-        select(Member.id)
-        .join(Team, Team.id == Member.team_id)
-        .where(Team.manager_id == actor.member_id)
-    )
+def _team_of(actor: Actor):
+    """Members of the actor's team (a subquery of member ids; none without a team)."""
+    return select(Member.id).where(Member.team_id == actor.team_id, Member.team_id.is_not(None))
 
 
 async def may_log_on(session: AsyncSession, actor: Actor, customer: Customer) -> bool:
-    """Whether the actor may take a rating, complaint or inquiry on this customer."""
+    """Whether the actor may take a rating, complaint or inquiry on this customer: as its
+    owner, as a service agent, or as a manager placed on the team the owner is on (the
+    same fact scoring reads from the placement history)."""
     if customer.owner_id == actor.member_id or actor.role == "service":
         return True
-    if actor.role != "manager":
+    if actor.role != "manager" or actor.team_id is None:
         return False
-    found = await session.scalar(
-        _manages_owner(actor).where(Member.id == customer.owner_id).limit(1)
-    )
-    return found is not None
+    owner_team = await session.scalar(select(Member.team_id).where(Member.id == customer.owner_id))
+    return owner_team == actor.team_id
 
 
 async def loggable_customers(
@@ -169,16 +171,14 @@ async def loggable_customers(
         return await my_customers(sessions, actor, query, limit)
     if actor.role == "service":
         return await my_customers(sessions, actor, query, limit, everyone=True)
-    text = fields.clean_text(query)
-    if len(text) > MAX_NAME or "\x00" in text:
-        return []  # no name starts with that
+    text = search_text(query)
     async with sessions.begin() as session:
         rows = await session.scalars(
             _matching(actor.workspace_id, text)
             .where(
                 or_(
                     Customer.owner_id == actor.member_id,
-                    Customer.owner_id.in_(_manages_owner(actor)),
+                    Customer.owner_id.in_(_team_of(actor)),
                 )
             )
             .order_by(Customer.name_key, Customer.id)

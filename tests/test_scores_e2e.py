@@ -465,3 +465,21 @@ async def test_only_service_and_the_owners_own_manager_may_complain_about_her_cu
         view = await _opened(team, slack.command(user, Command.TOUCH, ""))
         r = await slack.suggest(user, view["id"], Action.CUSTOMER_PICK, "")
         assert {o["text"]["text"] for o in r.json["options"]} == offered
+
+
+async def test_a_service_desk_on_its_own_team_sees_the_same_rules(team):
+    slack = team.slack
+    await slack.command("U0HR", Command.CRM, 'team create "Service Desk"')
+    r = await slack.command("U0HR", Command.CRM, 'team add "Service Desk" <@U0LI|li> service')
+    assert "<@U0LI> is on *Service Desk* as service" in r.message_text
+    await slack.command("U0LI", Command.TOUCH, "acme satisfaction csat:4")
+    await slack.command("U0ALICE", Command.TOUCH, "acme satisfaction csat:5")
+    await slack.command("U0MGR", Command.TOUCH, "acme satisfaction csat:2")  # Alice's manager
+    r = await slack.command("U0LI", Command.SCORE)
+    assert "你的得分 — " in r.message_text  # scored on Service Desk, her team now
+    sat = _block(r, "满意度")["text"]["text"]
+    assert "1 条客户评分 · CSAT 2.0" in sat  # only the manager's rating counts for Li
+    shown = await _records(team, "U0LI", r, "满意度")
+    assert "由本人录入" in shown and "由客户负责人本人录入" in shown
+    r = await slack.command("U0ALICE", Command.SCORE)
+    assert "customer ratings: 2 · CSAT 3.0" in _block(r, "Satisfaction")["text"]["text"]

@@ -326,6 +326,7 @@ def months(draw):
                 csat=draw(st.integers(1, 5)) if kind == "satisfaction" and not nps else None,
                 nps=draw(st.integers(0, 10)) if nps else None,
                 burst_accepted=draw(st.booleans()),
+                logged_as=draw(st.sampled_from([None, "service", "manager", "other"])),
             )
         )
     followups = [
