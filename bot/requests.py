@@ -17,7 +17,6 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl
@@ -90,31 +89,22 @@ def verify_signature(
         raise _unsigned("signature does not match")
 
 
-def check_http(
-    secret: bytes, headers: Mapping[str, str], raw: bytes, content_type: str, now: float
-) -> Delivery:
-    """Verify, decode and shape-check one HTTP request from Slack, or raise `Refused`."""
-    verify_signature(
-        secret,
-        headers.get("X-Slack-Request-Timestamp"),
-        headers.get("X-Slack-Signature"),
-        raw,
-        now,
-    )
+def decode(raw: bytes, content_type: str) -> Delivery:
+    """Decode and shape-check a signed body, or raise `Refused` (400 or 415)."""
     kind, payload = parse_body(raw, content_type)
     return Delivery(kind, payload, check_payload(kind, payload))
 
 
 def parse_body(raw: bytes, content_type: str) -> tuple[str, dict[str, Any]]:
     """Decode a signed body as Slack sends it: events as JSON, the rest as a form."""
+    if content_type not in (JSON, FORM):
+        raise Refused(415, "unsupported_media_type", "content type is not JSON or a form")
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise _malformed("body is not UTF-8") from None
     if content_type == JSON:
         return EVENT, _json_object(body, "body")
-    if content_type != FORM:
-        raise Refused(415, "unsupported_media_type", "content type is not JSON or a form")
     try:
         pairs = parse_qsl(
             body,

@@ -15,10 +15,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.requests import JSON, MAX_BODY, Refused, check_http, log_refusal
+from bot.requests import JSON, MAX_BODY, Refused, decode, log_refusal, verify_signature
 from storage.db import Database, Readiness, describe
+from storage.migrate import head_revisions
 
 EVENTS_PATH = "/slack/events"
+DECODE_ON_LOOP = 64 * 1024  # a slash command or a click is a few kB
 READY_TIMEOUT = 0.8  # orchestrators' probes give up after 1 s by default
 
 log = logging.getLogger("crmpay.server")
@@ -65,6 +67,7 @@ def build_web_app(
         raise ValueError("serving Slack's requests needs the signing secret")
     secret = (signing_secret or "").encode()
     probe = ReadinessProbe(db)
+    large_bodies = asyncio.Semaphore(1)
 
     async def slack_events(request: web.Request) -> web.Response:
         content_type = request.headers.get("Content-Type")
@@ -78,7 +81,20 @@ def build_web_app(
             except web.HTTPRequestEntityTooLarge:
                 raise Refused(413, "body_too_large", f"body over {MAX_BODY} bytes") from None
             head, length = raw[:32], len(raw)
-            delivery = check_http(secret, request.headers, raw, request.content_type, time.time())
+            verify_signature(
+                secret,
+                request.headers.get("X-Slack-Request-Timestamp"),
+                request.headers.get("X-Slack-Signature"),
+                raw,
+                time.time(),
+            )
+            if length <= DECODE_ON_LOOP:
+                delivery = decode(raw, request.content_type)
+            else:
+                # Decoding a large form (pure Python) would hold the event loop for tens or
+                # hundreds of milliseconds: do it beside the loop, one body at a time.
+                async with large_bodies:
+                    delivery = await asyncio.to_thread(decode, raw, request.content_type)
         except Refused as refused:
             log_refusal(
                 "HTTP",
@@ -105,9 +121,14 @@ def build_web_app(
     async def stop_probe(_app: web.Application) -> None:
         await probe.close()
 
+    async def read_heads(_app: web.Application) -> None:
+        # Reading the migrations takes most of a second, once: not on the first probe.
+        await asyncio.to_thread(head_revisions)
+
     web_app = web.Application(client_max_size=MAX_BODY)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/readyz", readyz)
+    web_app.on_startup.append(read_heads)
     web_app.on_cleanup.append(stop_probe)
     if bolt is not None:
         web_app.router.add_post(EVENTS_PATH, slack_events)

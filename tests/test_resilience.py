@@ -183,6 +183,7 @@ MALFORMED = {
     "JSON nested too deep": (b'{"a": ' * 100_000 + b"1" + b"}" * 100_000, JSON),
     "a number of 5,000 digits": (b'{"type": "x", "n": 1' + b"0" * 5000 + b"}", JSON),
     "a lone surrogate": (b'{"type": "url_verification", "challenge": "\\ud800"}', JSON),
+    "a 600 kB payload of escapes": (b"payload=" + b"%22" * 200_000, FORM),
     "a payload that is a list": (_interactive([1]), FORM),
     "a payload that is a string": (_interactive("x"), FORM),
     # interactivity whose shape bolt or a listener would choke on
