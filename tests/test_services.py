@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from storage import touches as touches_module
 from storage.customers import CustomerDraft, register_customer
 from storage.errors import DuplicateCustomer, NotFound
+from storage.fields import match_key
 from storage.followups import complete, open_followups, snooze
 from storage.members import Actor, Profile, ensure_member
 from storage.models import Customer, Followup, Member, Touch
@@ -80,10 +81,10 @@ async def test_the_database_refuses_duplicates_even_without_the_service_check(db
                 Customer(
                     workspace_id="T1",
                     owner_id=ann.member_id,
-                    name="ACME",
-                    name_key="acme",
+                    name="\u0410CME",  # a look-alike, written past the service
+                    name_key=match_key("\u0410CME"),
                     company="x",
-                    company_key="x",
+                    company_key=match_key("x"),
                 )
             )
 

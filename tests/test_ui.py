@@ -36,8 +36,8 @@ def _touch(i: int, note: str = "note") -> TouchView:
 def _followups(n: int) -> FollowupList:
     items = [
         FollowupView(
-            i,
-            i,
+            i + 1,  # ids start at 1, as in the database
+            i + 1,
             f"Customer {i}",
             TODAY + timedelta(days=i - 5),
             TODAY + timedelta(days=i - 5),
