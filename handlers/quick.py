@@ -46,6 +46,18 @@ class TouchText:
         )
 
 
+def command_text(
+    text: str | None, command: str, limit: int = MAX_COMMAND_LINE, field: str = "command"
+) -> str:
+    """A slash command's text, refused before any parsing when it is longer than `limit`."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise FieldError(
+            "field.line_too_long", field=field, length=len(text), max=limit, command=command
+        )
+    return text
+
+
 # How many ways to split a line are tried: a name holding a kind word gives a second one, a
 # name holding two a third; nobody's customer is named with more than a handful of them.
 MAX_READINGS = 6
@@ -60,15 +72,7 @@ def touch_readings(text: str) -> list[TouchText]:
     parts that could be a name (at most MAX_NAME characters) are tried, at most
     MAX_READINGS of them, so the work stays linear in the length of the line.
     """
-    text = text.strip()
-    if len(text) > MAX_TOUCH_LINE:
-        raise FieldError(
-            "field.line_too_long",
-            field="note",
-            length=len(text),
-            max=MAX_TOUCH_LINE,
-            command="/touch",
-        )
+    text = command_text(text, "/touch", MAX_TOUCH_LINE, field="note")
     next_followup = rating = None
     quoted = None
     if m := re.match(r'^["“]([^"”]+)["”]\s*(.*)$', text, re.DOTALL):
@@ -111,16 +115,6 @@ def touch_readings(text: str) -> list[TouchText]:
     return [reading(words[0] if words else "", words[1] if len(words) > 1 else None, words[2:])]
 
 
-def command_text(text: str | None, command: str, limit: int = MAX_COMMAND_LINE) -> str:
-    """A slash command's text, refused before any parsing when it is longer than `limit`."""
-    text = (text or "").strip()
-    if len(text) > limit:
-        raise FieldError(
-            "field.line_too_long", field="command", length=len(text), max=limit, command=command
-        )
-    return text
-
-
 def parse_touch(text: str) -> TouchText:
     """The first reading of a `/touch` line (see `touch_readings`)."""
     return touch_readings(text)[0]
@@ -159,14 +153,7 @@ def parse_customer(text: str) -> CustomerCommand:
 
 def _draft(text: str) -> CustomerDraft:
     """Read `<name>, <company>, <phone>[, <occupation>]` by position, as the usage says."""
-    if len(text) > MAX_CUSTOMER_LINE:
-        raise FieldError(
-            "field.line_too_long",
-            field="name",
-            length=len(text),
-            max=MAX_CUSTOMER_LINE,
-            command="/customer",
-        )
+    text = command_text(text, "/customer", MAX_CUSTOMER_LINE, field="name")
     parts = [clean_text(p) for p in re.split(r"[,，;；]", text, maxsplit=3)]
     parts += [""] * (4 - len(parts))
     name, company, phone, occupation = parts

@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 import yaml
 from aiohttp import web
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 
 from bot.app import build_app
 from bot.fakeslack import FakeSlack, SlackDriver
 from bot.server import build_web_app
 from bot.settings import Settings, load_settings
+from handlers.ids import Command
 from storage.db import Database, run_admin_sql
 from storage.migrate import upgrade
-from storage.models import Base, Member
+from storage.models import Base, Customer, Member
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret"
@@ -126,3 +127,12 @@ async def stack(db: Database, database_url: str) -> AsyncIterator[Stack]:
         await fake.stop()
     if not s.expect_refusals:
         assert fake.refusals == [], "Slack would have refused these calls"
+
+
+@pytest.fixture
+async def acme(stack):
+    """Alice owns Acme Ltd (company Li Wei); Bob has been in touch with the bot."""
+    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, Li Wei, 13800138000")
+    await stack.slack.command("U0BOB", Command.CRM)
+    async with stack.db.sessions.begin() as s:
+        return (await s.scalars(select(Customer))).one()

@@ -17,15 +17,6 @@ from tests.helpers import all_rows, count, days, scalars
 KINDS = "call, visit, email, message, meeting, order, inquiry, response, complaint, satisfaction"
 
 
-@pytest.fixture
-async def acme(stack):
-    """Alice owns Acme Ltd; Bob exists; both have been in touch with the bot."""
-    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, Li Wei, 13800138000")
-    await stack.slack.command("U0BOB", Command.CRM)
-    [customer] = await scalars(stack.db, select(Customer))
-    return customer
-
-
 @pytest.mark.parametrize(
     ("user", "command", "text", "expected"),
     [

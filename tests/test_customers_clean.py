@@ -18,15 +18,6 @@ from storage.models import AuditEntry, Customer, Member, Team, Touch
 from tests.helpers import all_rows, count, scalars
 
 
-@pytest.fixture
-async def acme(stack):
-    """Alice owns Acme Ltd (Li Wei); Bob has been in touch with the bot."""
-    await stack.slack.command("U0ALICE", Command.CUSTOMER, "add Acme Ltd, Li Wei, 13800138000")
-    await stack.slack.command("U0BOB", Command.CRM)
-    [customer] = await scalars(stack.db, select(Customer))
-    return customer
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
