@@ -167,6 +167,9 @@ def _first_problem(e: ValidationError) -> str:
 
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+# Workspace, enterprise and user ids (T…, E…, U…, W…, B…), stored as they are in 32 characters.
+SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,32}$")]
+_NOT_NULL = ("view", "event", "actions", "response_url", "response_urls")
 
 
 class _Shape(BaseModel):
@@ -179,14 +182,18 @@ class _Ref(_Shape):
     id: Id
 
 
-class _User(_Ref):
-    team_id: str | None = None
+class _Account(_Shape):
+    id: SlackId
+
+
+class _User(_Account):
+    team_id: SlackId | None = None
 
 
 class _Authorization(_Shape):
-    enterprise_id: str | None = None
-    team_id: str | None = None
-    user_id: str | None = None
+    enterprise_id: SlackId | None = None
+    team_id: SlackId | None = None
+    user_id: SlackId | None = None
     is_enterprise_install: bool | None = None
 
 
@@ -197,16 +204,26 @@ class _ResponseUrl(_Shape):
 class _Context(_Shape):
     """What bolt reads from every request to build its context, typed as Slack sends it."""
 
-    team: _Ref | Id | None = None
-    user: _User | Id | None = None
+    @model_validator(mode="before")
+    @classmethod
+    def _present_means_set(cls, data: Any) -> Any:
+        # Bolt takes these keys' presence to mean a value: `"view": null` would crash it.
+        if isinstance(data, dict):
+            for key in _NOT_NULL:
+                if key in data and data[key] is None:
+                    raise ValueError(f"{key} is null")
+        return data
+
+    team: _Account | SlackId | None = None
+    user: _User | SlackId | None = None
     channel: _Ref | Id | None = None
-    enterprise: _Ref | Id | None = None
+    enterprise: _Account | SlackId | None = None
     authorizations: list[_Authorization] | None = None
     is_enterprise_install: bool | str | None = None
     is_ext_shared_channel: bool | None = None
-    enterprise_id: str | None = None
-    team_id: str | None = None
-    user_id: str | None = None
+    enterprise_id: SlackId | None = None
+    team_id: SlackId | None = None
+    user_id: SlackId | None = None
     channel_id: str | None = None
     response_url: str | None = None
     response_urls: list[_ResponseUrl] | None = None
@@ -216,13 +233,13 @@ class _Context(_Shape):
     message: dict[str, Any] | None = None
     previous_message: dict[str, Any] | None = None
     event: dict[str, Any] | None = None
-    view: dict[str, Any] | None = None
+    view: _View | None = None
 
 
 class _Command(_Context):
     command: Annotated[str, StringConstraints(pattern=r"^/[^\s/]{1,31}$")]
-    team_id: Id
-    user_id: Id
+    team_id: SlackId
+    user_id: SlackId
     trigger_id: Id
     response_url: str
     text: str = ""
@@ -249,12 +266,13 @@ class _Block(_Shape):
 
 class _View(_Shape):
     id: Id
-    type: str | None = None
+    type: Id  # bolt reads it to tell a workflow step's view from a modal
     callback_id: str | None = None
     hash: str | None = None
     private_metadata: str | None = None
     blocks: list[_Block] | None = None
-    team_id: str | None = None
+    team_id: SlackId | None = None
+    app_installed_team_id: SlackId | None = None
 
 
 class _Element(_Shape):
@@ -279,7 +297,7 @@ class _SubmittedView(_View):
 
 class _Interactive(_Context):
     user: _User
-    team: _Ref | None
+    team: _Account | None
 
     @model_validator(mode="after")
     def _team_known(self) -> _Interactive:
@@ -343,7 +361,7 @@ class _MessageAction(_Interactive):
 
 class _Event(_Shape):
     type: Id
-    user: _User | Id | None = None
+    user: _User | SlackId | None = None
     channel: _Ref | Id | None = None
     item: dict[str, Any] | None = None
     message: dict[str, Any] | None = None
@@ -359,7 +377,7 @@ class _Event(_Shape):
 
 class _EventCallback(_Context):
     type: Literal["event_callback"]
-    team_id: Id
+    team_id: SlackId
     event: _Event
 
 
@@ -370,7 +388,7 @@ class _UrlVerification(_Shape):
 
 class _RateLimited(_Context):
     type: Literal["app_rate_limited"]
-    team_id: Id
+    team_id: SlackId
 
 
 _SHAPES: dict[str, TypeAdapter[Any]] = {

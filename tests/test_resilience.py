@@ -260,6 +260,12 @@ MALFORMED = {
     "a command without team_id": (_form(_command(team_id=None)), FORM),
     "a command without trigger_id": (_form(_command(trigger_id=None)), FORM),
     "a command without a slash": (_form(_command(command="customer")), FORM),
+    "a team_id no Slack id looks like": (_form(_command(team_id="T" * 40)), FORM),
+    "a user_id no Slack id looks like": (_form(_command(user_id="u0alice; drop")), FORM),
+    "a view's team no Slack id looks like": (
+        _interactive(_submission(view=_view(app_installed_team_id="x" * 40))),
+        FORM,
+    ),
     "a form of other fields": (_form({"hello": "world"}), FORM),
     # events
     "an event that is a string": (_json(_event(event="app_home_opened")), JSON),
