@@ -262,15 +262,6 @@ class Database:
             self.engine, expire_on_commit=False
         )
 
-    async def ping(self) -> bool:
-        """Return True when the database answers a trivial query."""
-        try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            return False
-
     async def readiness(self) -> Readiness:
         """Check that the database answers, its schema is at the head revision, and it writes."""
         from storage.migrate import head_revisions

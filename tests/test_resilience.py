@@ -31,7 +31,7 @@ from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 
 from bot.server import ReadinessProbe
@@ -621,6 +621,27 @@ async def test_a_sqlite_file_made_read_only_and_back_serves_writes_again(stack, 
     assert "Registered *Lima Co*" in await _register(stack, "Lima Co")
     assert (await _readyz(stack))[0] == 200
     assert [c.name for c in await scalars(stack.db, select(Customer))] == ["Lima Co"]
+
+
+async def test_a_connection_sqlite_opened_read_only_is_replaced_once_writes_fail(stack):
+    # The same fault without chattr: SQLite itself opens the connection read-only
+    # (`mode=ro`, as it does for a write-protected file), and the file stays writable.
+    _sqlite_only(stack)
+    await stack.slack.command("U0ALICE", Command.CRM)
+    read_only = True
+
+    @event.listens_for(stack.db.engine.sync_engine, "do_connect")
+    def _as_if_write_protected(_dialect, _record, cargs, _cparams):
+        if read_only:
+            cargs[0] = cargs[0].replace("mode=rw", "mode=ro")
+
+    await stack.db.dispose()
+    assert UNAVAILABLE in await _register(stack, "Kilo Co")
+    read_only = False
+    # Without the write error marking the connection broken, this would stay refused.
+    assert "Registered *Lima Co*" in await _register(stack, "Lima Co")
+    assert [c.name for c in await scalars(stack.db, select(Customer))] == ["Lima Co"]
+    event.remove(stack.db.engine.sync_engine, "do_connect", _as_if_write_protected)
 
 
 async def test_a_postgresql_database_made_read_only_and_back_serves_writes_again(stack):
