@@ -110,6 +110,10 @@ EN: dict[str, str] = {
     "field.phone_extension": "{label}: “{value}” has an extension. Type the main number only "
     "and put the extension in a note.",
     "field.pick_from_list": "{label}: pick one from the list.",
+    "field.bidi_controls": "{label} holds characters that reverse the direction of the text "
+    "around them, so it would show as something else. Type the name as it reads.",
+    "field.amount_spaced": "{label}: “{value}” has a space inside the number. Type it without "
+    "spaces, e.g. 1000 or 1,000.",
     "field.query_too_long": "{label}: “{value}…” is longer than any name ({max} characters); "
     "type the start of the name or company.",
     "error.bad_payload": "That button or form is out of date or was not understood, and "
@@ -306,6 +310,7 @@ EN: dict[str, str] = {
     "crm.nobody": "nobody",
     "crm.done": "Done. {what}",
     "crm.team_created": "Team *{name}* is set up.",
+    "crm.team_updated": "Team *{name}* already exists; its settings are updated.",
     "crm.member_placed": "<@{user}> is on *{name}* as {role}.",
     "crm.preview_header": "Scheme “{scheme}” replayed on {period}",
     "crm.preview_line": "<@{user}> {old} → {new} · {old_pay} → {new_pay}",
@@ -406,6 +411,10 @@ ZH: dict[str, str] = {
     "（只输入 `{command}`）。",
     "field.phone_extension": "{label}：“{value}”带有分机号。请只填写总机号码，分机号写在备注里。",
     "field.pick_from_list": "{label}：请从列表中选择。",
+    "field.bidi_controls": "{label}包含会改变文字方向的控制字符，显示出来会变成别的名称。"
+    "请按阅读顺序输入。",
+    "field.amount_spaced": "{label}：“{value}”的数字中间有空格。请不带空格输入，"
+    "例如 1000 或 1,000。",
     "field.query_too_long": "{label}：“{value}…”比任何名称都长（{max} 个字符）；"
     "请输入名称或公司的开头。",
     "error.bad_payload": "该按钮或表单已过期或无法识别，没有做任何更改。请重新执行命令。",
@@ -575,6 +584,7 @@ ZH: dict[str, str] = {
     "crm.nobody": "无",
     "crm.done": "完成。{what}",
     "crm.team_created": "团队*{name}*已设置。",
+    "crm.team_updated": "团队*{name}*已存在，已更新其设置。",
     "crm.member_placed": "<@{user}> 已加入*{name}*，角色 {role}。",
     "crm.preview_header": "方案“{scheme}”在 {period} 的回放",
     "crm.preview_line": "<@{user}> {old} → {new} · {old_pay} → {new_pay}",

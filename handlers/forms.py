@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from handlers.ids import Block
 from storage.customers import CustomerDraft
 from storage.errors import FieldError, FieldErrors
 from storage.touches import TouchDraft
 from storage.vocab import MAX_ID, TouchSource
+
+
+def _picked_id(value: object) -> object:
+    """A picker's value is the id the bot put there, in plain digits: nothing else parses."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        return int(value)
+    raise ValueError("not an id the picker offers")
+
 
 # A picker or date field holding what no picker offers (a forged or mangled submission).
 _NOT_OFFERED = "field.pick_from_list"
@@ -66,7 +76,7 @@ class CustomerForm(_Form):
 class TouchForm(_Form):
     """The touch modal as submitted."""
 
-    customer: Annotated[int, Field(ge=1, le=MAX_ID, strict=False)] | None = None
+    customer: Annotated[int, BeforeValidator(_picked_id), Field(ge=1, le=MAX_ID)] | None = None
     kind: str | None = None
     when: Annotated[int, Field(ge=0, le=2**33)] | None = None  # seconds; 2242 at the latest
     note: str | None = None
@@ -78,7 +88,7 @@ class TouchForm(_Form):
         return TouchDraft(
             kind=self.kind,
             customer_id=self.customer,
-            occurred_at=datetime.fromtimestamp(self.when, UTC) if self.when else None,
+            occurred_at=datetime.fromtimestamp(self.when, UTC) if self.when is not None else None,
             note=self.note,
             amount=self.amount,
             rating=self.rating,

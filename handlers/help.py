@@ -7,7 +7,7 @@ import shlex
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import fmt_money, t
+from bot.i18n import escape, fmt_money, t
 from handlers.context import Deps, listener
 from handlers.ids import Command
 from handlers.quick import command_text
@@ -114,8 +114,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
             rest = words[3:]
             channel = next((m.group(1) for w in rest if (m := _CHANNEL.match(w))), None)
             zone = next((w for w in rest if "/" in w and not w.startswith("<")), None)
-            await create_team(deps.sessions, actor, words[2], channel, zone)
-            await ack(**_reply(t(locale, "crm.team_created", name=words[2])))
+            name, created = await create_team(deps.sessions, actor, words[2], channel, zone)
+            said = "crm.team_created" if created else "crm.team_updated"
+            await ack(**_reply(t(locale, said, name=escape(name))))
         elif head[:2] == ["team", "add"] and len(words) >= 4:
             role = words[4].casefold() if len(words) > 4 else "sales"
             user = _user(words[3])

@@ -89,5 +89,5 @@ class RecordsValue(_Compact):
     team: Id
     member: Id
     metric: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,40}$")]
-    period: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]  # YYYY-MM
+    period: Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$")]  # YYYY-MM
     page: Annotated[int, Field(ge=0, le=10_000)] = 0

@@ -14,7 +14,7 @@ from handlers.quick import command_text
 from handlers.ui import kit
 from handlers.ui.scores import leaderboard, records_modal, score_message
 from scoring.results import MemberScore
-from storage.errors import NoTeam, NotOnTeam, NotScored, NotYourReport
+from storage.errors import BadPayload, NoTeam, NotOnTeam, NotScored, NotYourReport
 from storage.members import Actor
 from storage.scores import (
     ScoreView,
@@ -67,6 +67,14 @@ def scored_or_refuse(actor: Actor, view: ScoreView, member_id: int) -> MemberSco
     raise NotOnTeam(user=view.user_ids.get(member_id, "?"), **where)
 
 
+def _open_modal(body: dict) -> tuple[str, str | None]:
+    """The id and hash of the modal a button was clicked in; a click from elsewhere is stale."""
+    view = body.get("view")
+    if not isinstance(view, dict) or not isinstance(view.get("id"), str):
+        raise BadPayload()
+    return view["id"], view.get("hash") if isinstance(view.get("hash"), str) else None
+
+
 def _flagged(member) -> set[int]:
     """Touches of a member left out as a burst, waiting for review."""
     return {
@@ -106,7 +114,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if value.member != actor.member_id and not manages:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
         member = scored_or_refuse(actor, view, value.member)
-        line = member.line(value.metric)
+        line = next((li for li in member.lines if li.metric == value.metric), None)
+        if line is None:
+            raise BadPayload()  # a metric not on this member's card
         labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in line.records])
         flagged = len(_flagged(member)) if manages and value.member != actor.member_id else 0
         return records_modal(actor.locale, actor.timezone, value, line, labels, flagged)
@@ -116,11 +126,14 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def accept_burst(ack, body, action, client, actor) -> None:
         await ack()
         value = RecordsValue.load(action.get("value"))
+        view_id, _ = _open_modal(body)
         view = await team_scores(deps.sessions, value.team, month=value.period)
+        if view.manager_id != actor.member_id or value.member == actor.member_id:
+            raise NotYourReport(user=view.user_ids.get(value.member, "?"))
         touch_ids = sorted(_flagged(scored_or_refuse(actor, view, value.member)))
         await accept_bursts(deps.sessions, actor, value.team, value.member, touch_ids)
         modal = await records_view(actor, value)
-        await client.views_update(view_id=body["view"]["id"], view=modal)
+        await client.views_update(view_id=view_id, view=modal)
 
     @app.action(Action.SCORE_RECORDS)
     @guarded
@@ -137,10 +150,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
     @guarded
     async def records_page(ack, body, action, client, actor) -> None:
         await ack()
+        view_id, view_hash = _open_modal(body)
         modal = await records_view(actor, RecordsValue.load(action.get("value")))
-        await client.views_update(
-            view_id=body["view"]["id"], hash=body["view"].get("hash"), view=modal
-        )
+        await client.views_update(view_id=view_id, hash=view_hash, view=modal)
 
     @app.command(Command.LEADERBOARD)
     @guarded

@@ -19,7 +19,7 @@ from handlers.ui.messages import choose_customer, offer_register, touch_logged
 from handlers.ui.modals import TouchPrefill, customer_option, done_view, touch_modal
 from storage.customers import my_customers, naming_prefixes
 from storage.errors import AmbiguousCustomer, CustomerNotFound, DomainError, FieldError
-from storage.fields import is_kind_word, touch_kind
+from storage.fields import is_kind_word, touch_kind, without_controls
 from storage.members import Actor
 from storage.models import utcnow
 from storage.pending import park, parked_text
@@ -166,7 +166,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             channel_id=channel,
         )
         prefill = TouchPrefill(
-            note=slack_to_plain(message.get("text") or "")[:2000] or None,
+            note=without_controls(slack_to_plain(str(message.get("text") or "")))[:2000] or None,
             occurred_at=_message_time(message.get("ts")),
         )
         await open_form(client, shortcut["trigger_id"], actor, prefill, meta)

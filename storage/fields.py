@@ -72,6 +72,11 @@ def clean_text(value: str | None) -> str:
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def without_controls(value: str) -> str:
+    """Drop what no field can store (for text copied from elsewhere, such as a message)."""
+    return _UNSTORABLE.sub("", value)
+
+
 def storable(field: str, value: str) -> str:
     """Refuse text holding control characters or lone surrogates, naming the field."""
     if _UNSTORABLE.search(value):
@@ -96,9 +101,18 @@ def _ignorable_pattern() -> re.Pattern[str]:
 _IGNORABLE = _ignorable_pattern()
 
 
+# Characters that render as an empty space although Unicode does not call them spaces
+# (Hangul fillers, the Braille blank, Khmer and Mongolian invisibles): read as a space.
+_BLANKS = re.compile("[\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0]")
+# Bidirectional embeddings, overrides and isolates reorder what follows them, so a name
+# typed backwards displays as another ("\u202edtL emcA" shows as "Acme Ltd").
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def visible_text(value: str | None) -> str:
-    """Clean text without invisible characters (zero-width spaces, joiners, BOMs…)."""
-    return clean_text(_IGNORABLE.sub("", value or ""))
+    """Clean text as it shows: blank-looking characters are spaces, invisible ones (zero-width
+    spaces, joiners, soft hyphens, BOMs…) are gone."""
+    return clean_text(_IGNORABLE.sub("", _BLANKS.sub(" ", value or "")))
 
 
 def match_key(value: str) -> str:
@@ -123,6 +137,8 @@ def has_letter(value: str) -> bool:
 def name_text(field: str, value: str | None, max_len: int, *, required: bool) -> str:
     """A name (customer, company, team): bounded, storable, and holding a letter."""
     text = bounded_text(field, value, max_len)
+    if _BIDI_CONTROLS.search(text):
+        raise FieldError("field.bidi_controls", field=field)
     if not visible_text(text):
         if required:
             raise FieldError("field.required", field=field)
@@ -161,13 +177,18 @@ def note_text(value: str | None) -> str:
     return storable("note", text)
 
 
+_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+
+
 def ascii_digits(field: str, raw: str) -> str:
     """Read full-width digits (`１２３`, as Chinese input methods type them) as 0–9; refuse
-    digits of other scripts (`١٢٣`) rather than guess what a number means."""
-    text = unicodedata.normalize("NFKC", raw)
-    if any(ch.isdigit() and not ch.isascii() for ch in text):
-        raise FieldError("field.digits_ascii", field=field, value=raw)
-    return text
+    any other digit-like character (`١٢٣`, `²`, `③`) rather than guess what a number means."""
+    for ch in raw:
+        if not ch.isascii() and ch not in _FULL_WIDTH_DIGITS and (
+            ch.isdigit() or ch.isnumeric() or unicodedata.normalize("NFKC", ch).isdigit()
+        ):
+            raise FieldError("field.digits_ascii", field=field, value=raw)
+    return unicodedata.normalize("NFKC", raw)
 
 
 def phone_e164(value: str | None, region: str) -> str | None:
@@ -198,8 +219,8 @@ def format_phone(e164: str | None) -> str:
 
 def record_id(field: str, value: object) -> int:
     """An id a picker or button carries: a positive 32-bit integer, else "pick from the list"."""
-    text = str(value if value is not None else "").strip()
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text[:12]) <= MAX_ID:
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 10) or not 0 < int(text) <= MAX_ID:
         raise FieldError("field.pick_from_list", field=field)
     return int(text)
 
@@ -224,7 +245,11 @@ def is_kind_word(value: str) -> bool:
     return word in TouchKind._value2member_map_ or word in KIND_ALIASES
 
 
-_AMOUNT = re.compile(r"^[¥$€£]?\s*(-?[0-9,]*\.?[0-9]*)\s*(k|w|万)?$", re.IGNORECASE)
+# Commas only between thousands ("12,000.50"); "1,5" is refused, not read as 15.
+_AMOUNT = re.compile(
+    r"^[¥$€£]?\s*(-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?)\s*(k|w|万)?$",
+    re.IGNORECASE,
+)
 
 
 def amount_minor(value: str | None, *, required: bool) -> int | None:

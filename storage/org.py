@@ -337,11 +337,20 @@ async def create_team(
     name: str,
     channel_id: str | None,
     timezone: str | None,
-) -> None:
-    """Create (or update) a team; admins only."""
+) -> tuple[str, bool]:
+    """Create (or update) a team; admins only. Return its name and whether it is new.
+
+    A name that keys like an existing team's (case, width, look-alikes) names that team.
+    """
     require_admin(actor)
+    name = team_name(name)
     async with sessions.begin() as session:
-        await upsert_team(
+        existed = await session.scalar(
+            select(Team.id).where(
+                Team.workspace_id == actor.workspace_id, Team.name_key == match_key(name)
+            )
+        )
+        team = await upsert_team(
             session,
             actor.workspace_id,
             actor.member_id,
@@ -349,6 +358,7 @@ async def create_team(
             timezone=timezone,
             channel_id=channel_id,
         )
+        return team.name, existed is None
 
 
 async def add_to_team(

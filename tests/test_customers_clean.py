@@ -360,3 +360,131 @@ async def test_all_readings_of_a_touch_line_are_checked_in_one_query(stack, acme
     assert len(readings) == 6
     assert named == {"acme ltd"}
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "\u202edtL emcA", "reverse the direction"),
+        ("name", "Acme\u3164Ltd", "belongs to <@U0ALICE>"),  # a Hangul filler shows as a space
+        ("name", "Acme\u2800Ltd", "belongs to <@U0ALICE>"),  # so does the Braille blank
+        ("company", "\u2066Li Wei\u2069", "reverse the direction"),
+    ],
+)
+async def test_names_that_display_as_another_are_refused(stack, acme, field, value, message):
+    before = await all_rows(stack.db)
+    name, company = ("Acme Ltd", value) if field == "company" else (value, "Li Wei")
+    r = await stack.slack.command("U0BOB", Command.CUSTOMER, f"add {name}, {company}")
+    assert message in r.message_text
+    assert await all_rows(stack.db) == before
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("acme order 1 000 deal", "“1 000” has a space inside the number"),
+        ("acme order 1,5", "“1,5” is not an amount"),
+        ("acme order 1,2,3", "“1,2,3” is not an amount"),
+        ("acme order ²", "uses digits of another script"),
+        ("acme satisfaction csat:③", "uses digits of another script"),
+    ],
+)
+async def test_amounts_and_ratings_are_never_guessed(stack, acme, line, message):
+    before = await all_rows(stack.db)
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, line)
+    assert message in r.message_text
+    assert await all_rows(stack.db) == before
+
+
+async def test_a_form_dated_at_the_epoch_is_refused_not_logged_as_now(stack, acme):
+    await stack.slack.command("U0ALICE", Command.TOUCH, "")
+    [opened] = await stack.fake.wait_for("views.open")
+    before = await all_rows(stack.db)
+    r = await stack.slack.submit(
+        "U0ALICE",
+        opened.response["view"]["id"],
+        {"customer": str(acme.id), "kind": "call", "when": 0},
+    )
+    assert "older than a year" in r.json["errors"]["when"]
+    assert await all_rows(stack.db) == before
+
+
+@pytest.mark.parametrize("value", ["0000000000019999999999", "000000000001" + "0" * 5000, "1_0"])
+async def test_follow_up_buttons_with_ids_no_button_carries_are_refused(stack, acme, value):
+    blocks = [
+        {
+            "type": "actions",
+            "block_id": "b",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": Action.FOLLOWUP_DONE,
+                    "value": value,
+                    "text": {"type": "plain_text", "text": "Done"},
+                }
+            ],
+        }
+    ]
+    before = await all_rows(stack.db)
+    await stack.slack.click("U0BOB", blocks, Action.FOLLOWUP_DONE)
+    [posted] = await stack.fake.wait_posted()
+    assert "Follow-up: pick one from the list." in json.dumps(posted.payload, ensure_ascii=False)
+    assert await all_rows(stack.db) == before
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"metric": "revenue", "period": "0000-01"},
+        {"metric": "nosuch", "period": "2026-11"},
+    ],
+)
+@pytest.mark.parametrize("action", [Action.SCORE_RECORDS, Action.RECORDS_NEXT, Action.ACCEPT_BURST])
+async def test_records_buttons_with_values_the_bot_never_sent_say_so(stack, acme, value, action):
+    from storage.org import OrgFile, import_org
+
+    await import_org(
+        stack.db.sessions,
+        OrgFile.model_validate(
+            {
+                "workspace": stack.fake.team_id,
+                "teams": [{"name": "East", "members": [{"user": "U0ALICE"}]}],
+            }
+        ),
+    )
+    [alice] = await scalars(stack.db, select(Member).where(Member.slack_user_id == "U0ALICE"))
+    [team] = await scalars(stack.db, select(Team))
+    payload = json.dumps({"team": team.id, "member": alice.id, **value})
+    blocks = [
+        {
+            "type": "actions",
+            "block_id": "b",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": action,
+                    "value": payload,
+                    "text": {"type": "plain_text", "text": "x"},
+                }
+            ],
+        }
+    ]
+    stack.expect_refusals = True
+    await stack.slack.click("U0ALICE", blocks, action)  # no modal around it either
+    [posted] = await stack.fake.wait_posted()
+    shown = json.dumps(posted.payload, ensure_ascii=False)
+    assert "out of date" in shown and "reference" not in shown
+
+
+async def test_creating_a_team_that_exists_names_the_real_team(stack):
+    stack.fake.add_user("U0HR", "Hana HR", locale="en-US", is_admin=True)
+    await stack.slack.command("U0HR", Command.CRM, 'team create "East Sales" Asia/Shanghai')
+    r = await stack.slack.command("U0HR", Command.CRM, 'team create "\u0415AST SALES"')
+    assert "Team *East Sales* already exists; its settings are updated." in r.message_text
+
+
+async def test_a_message_with_control_characters_prefills_a_clean_note(stack, acme):
+    await stack.slack.message_shortcut("U0ALICE", "log_touch_from_message", "price\x00 agreed\x07")
+    [opened] = await stack.fake.wait_for("views.open")
+    note = next(b for b in opened.args["view"]["blocks"] if b["block_id"] == "note")
+    assert note["element"]["initial_value"] == "price agreed"

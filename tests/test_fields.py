@@ -208,7 +208,9 @@ def test_names_with_letters_in_any_script_pass():
         assert fields.name_text("name", name, 120, required=True) == name
 
 
-@pytest.mark.parametrize("raw", ["0", "-1", "abc", str(2**31), "9" * 40, "", None, "١"])
+@pytest.mark.parametrize(
+    "raw", ["0", "-1", "abc", str(2**31), "9" * 40, "", None, "١", "0000000000019999999999", " 1"]
+)
 def test_ids_outside_32_bits_are_refused(raw):
     with pytest.raises(FieldError) as e:
         fields.record_id("customer", raw)
