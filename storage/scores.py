@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -366,17 +367,21 @@ async def team_scores(
                 )
             ).all()
         )
-        score = score_team(data, scheme, as_of=now)
-        return ScoreView(
-            team.id,
-            team.name,
-            team.manager_id,
-            period,
-            score,
-            users,
-            projected=now < _bounds(period)[1],
-            present=present,
-        )
+        team_name, manager_id = team.name, team.manager_id
+    # Scoring is pure Python over rows already read: done with the connection released (one
+    # SQLite connection serves everyone) and beside the event loop, so that a big month
+    # slows only the member asking for it.
+    score = await asyncio.to_thread(score_team, data, scheme, now)
+    return ScoreView(
+        team_id,
+        team_name,
+        manager_id,
+        period,
+        score,
+        users,
+        projected=now < _bounds(period)[1],
+        present=present,
+    )
 
 
 async def resolve_subject(
