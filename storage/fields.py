@@ -185,7 +185,7 @@ def ascii_digits(field: str, raw: str) -> str:
     any other digit-like character (`١٢٣`, `²`, `③`) rather than guess what a number means."""
     for ch in raw:
         if not ch.isascii() and ch not in _FULL_WIDTH_DIGITS and (
-            ch.isdigit() or ch.isnumeric() or unicodedata.normalize("NFKC", ch).isdigit()
+            ch.isdigit() or unicodedata.normalize("NFKC", ch).isdigit()
         ):
             raise FieldError("field.digits_ascii", field=field, value=raw)
     return unicodedata.normalize("NFKC", raw)
