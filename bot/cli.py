@@ -50,9 +50,9 @@ def serve(socket: bool, port: int | None) -> None:
 async def _serve(settings, socket: bool) -> None:
     from bot.app import build_app
     from bot.server import build_web_app
-    from storage.db import Database
+    from storage.db import REQUEST_WAIT, Database
 
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, wait=REQUEST_WAIT)
     app = build_app(settings, db)
     # In Socket Mode the HTTP server only answers /healthz and /readyz.
     secret = settings.slack_signing_secret.get_secret_value()

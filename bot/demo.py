@@ -14,7 +14,7 @@ from bot.fakeslack.driver import render_text
 from bot.server import EVENTS_PATH, build_web_app
 from bot.settings import Settings
 from handlers.ids import Action, Callback, Command
-from storage.db import Database
+from storage.db import REQUEST_WAIT, Database
 from storage.models import utcnow
 from storage.org import OrgFile, OrgMember, OrgTeam, import_org
 
@@ -34,7 +34,7 @@ async def run_demo(settings: Settings, echo: Callable[[str], None], keep_serving
     )
     settings = settings.model_copy(update={"slack_api_url": await fake.start()})
     fake.add_user(REP, "Demo Rep", tz=settings.default_timezone)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, wait=REQUEST_WAIT)
     await import_org(
         db.sessions,
         OrgFile(

@@ -54,7 +54,13 @@ PG_UNAVAILABLE = {
     "53300",
     "28000",
     "28P01",
+    "55P03",  # lock_timeout: another session holds what we need
+    "57014",  # statement_timeout
 }
+# How long a request may wait on the database before it is told "not available" instead:
+# for a lock (SQLite's busy handler, PostgreSQL's lock_timeout) and for a pooled connection,
+# each, so that waiting and answering stay inside Slack's 3 s for an acknowledgement.
+REQUEST_WAIT = 0.75
 FILE_KEY = "crmpay_sqlite_file"
 WRITABLE_KEY = "crmpay_sqlite_writable"
 
@@ -145,12 +151,30 @@ def _on_error(ctx: Any) -> BaseException | None:
     return None
 
 
-def create_engine(url: str, *, must_exist: bool = False, **kwargs: object) -> AsyncEngine:
+def create_engine(
+    url: str, *, must_exist: bool = False, wait: float | None = None, **kwargs: object
+) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL, a busy timeout and file checks.
 
     With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
+    With `wait` (seconds), no statement waits longer than that for a lock, nor longer than
+    twice that for a connection from the pool or a new one, and none runs longer than twice
+    that: for serving requests, which must be answered within seconds, not for batch work.
     """
+    if wait is not None:
+        kwargs.setdefault("pool_timeout", 2 * wait)
     if not is_sqlite(url):
+        if wait is not None:
+            kwargs.setdefault(
+                "connect_args",
+                {
+                    "timeout": 2 * wait,
+                    "server_settings": {
+                        "lock_timeout": str(int(wait * 1000)),
+                        "statement_timeout": str(int(2 * wait * 1000)),
+                    },
+                },
+            )
         engine = create_async_engine(url, pool_pre_ping=True, **kwargs)
         event.listen(engine.sync_engine, "handle_error", _on_error)
         event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
@@ -162,7 +186,8 @@ def create_engine(url: str, *, must_exist: bool = False, **kwargs: object) -> As
     if path is not None:
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    busy = wait if wait is not None else 30.0
+    engine = create_async_engine(url, connect_args={"timeout": busy}, **kwargs)
     event.listen(engine.sync_engine, "handle_error", _on_error)
 
     if path is not None and must_exist:
@@ -181,7 +206,7 @@ def create_engine(url: str, *, must_exist: bool = False, **kwargs: object) -> As
     def _pragmas(dbapi_conn, record):  # pragma: no cover - exercised via every SQLite test
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         if path is not None:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.close()
@@ -254,10 +279,11 @@ def describe(exc: BaseException) -> str:
 class Database:
     """One engine and one session factory per process."""
 
-    def __init__(self, url: str, **engine_kwargs: object) -> None:
+    def __init__(self, url: str, *, wait: float | None = None, **engine_kwargs: object) -> None:
+        """`wait`: the most a statement waits for a lock or a connection (see create_engine)."""
         self.url = url
         self.path = sqlite_file(url)
-        self.engine = create_engine(url, must_exist=True, **engine_kwargs)
+        self.engine = create_engine(url, must_exist=True, wait=wait, **engine_kwargs)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )

@@ -21,7 +21,7 @@ from bot.fakeslack import FakeSlack, SlackDriver
 from bot.server import build_web_app
 from bot.settings import Settings, load_settings
 from handlers.ids import Command
-from storage.db import Database, run_admin_sql
+from storage.db import REQUEST_WAIT, Database, run_admin_sql
 from storage.migrate import upgrade
 from storage.models import Base, Customer, Member
 
@@ -64,7 +64,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """The test database; every table is emptied after the test."""
-    database = Database(database_url)
+    database = Database(database_url, wait=REQUEST_WAIT)  # as `crmpay serve` opens it
     try:
         yield database
     finally:
