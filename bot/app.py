@@ -9,10 +9,10 @@ import secrets
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.i18n import normalise_locale
 from bot.settings import Settings
 from handlers import customers, followups, help, home, scores, touches
 from handlers.context import Deps
+from handlers.ui.i18n import normalise_locale
 from storage.db import Database, is_unavailable
 from storage.errors import DatabaseUnavailable
 from storage.fields import known_zone

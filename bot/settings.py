@@ -72,7 +72,7 @@ class Settings(DatabaseSettings):
     @field_validator("default_locale")
     @classmethod
     def _known_locale(cls, v: str) -> str:
-        from bot.i18n import normalise_locale
+        from handlers.ui.i18n import normalise_locale
 
         if not v.lower().startswith(("en", "zh")):
             raise ValueError(f"{v!r} is not a supported language; use en or zh")

@@ -7,11 +7,11 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 
-from bot.settings import Settings
 from handlers.ui import errors as ui_errors
 from handlers.ui import kit
 from handlers.ui.modals import error_view
@@ -20,6 +20,15 @@ from storage.errors import DatabaseUnavailable, DomainError
 from storage.members import Actor
 
 log = logging.getLogger("crmpay.handlers")
+
+
+class Settings(Protocol):
+    """The settings listeners read; the bot hands its own settings down."""
+
+    currency: str
+    default_locale: str
+    default_phone_region: str
+    schemes_dir: Path | None
 
 
 @dataclass(frozen=True)

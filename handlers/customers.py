@@ -7,7 +7,6 @@ import secrets
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import t
 from handlers.context import Deps, listener, request_key
 from handlers.forms import CustomerForm
 from handlers.ids import Action, Callback, Command
@@ -15,6 +14,7 @@ from handlers.meta import CustomerModalMeta, RegisterValue
 from handlers.quick import parse_customer, parse_touch
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text, unexpected_text
+from handlers.ui.i18n import t
 from handlers.ui.messages import (
     customer_list,
     customer_registered,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import escape, fmt_date, t
 from handlers.context import Deps, listener
 from handlers.home import publish_home
 from handlers.ids import Action, Command
 from handlers.meta import SnoozeValue
+from handlers.ui.i18n import escape, fmt_date, t
 from handlers.ui.messages import FOLLOWUPS_SHOWN, followup_list
 from storage.fields import record_id
 from storage.followups import complete, open_followups, snooze

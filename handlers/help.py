@@ -7,11 +7,11 @@ import shlex
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import escape, fmt_money, t
 from handlers.context import Deps, listener
 from handlers.ids import Command
 from handlers.quick import command_text
 from handlers.ui import kit
+from handlers.ui.i18n import escape, fmt_money, t
 from handlers.ui.messages import help_message
 from scoring.scheme import SchemeError, load_scheme
 from storage.errors import FieldError

@@ -6,12 +6,12 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import t
 from handlers.context import Deps, listener
 from handlers.ids import Action, Command
 from handlers.meta import RecordsValue
 from handlers.quick import command_text
 from handlers.ui import kit
+from handlers.ui.i18n import t
 from handlers.ui.scores import leaderboard, records_modal, score_message
 from scoring.results import MemberScore
 from storage.errors import BadPayload, NoTeam, NotOnTeam, NotScored, NotYourReport

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.i18n import t
 from handlers.context import Deps, listener, request_key
 from handlers.forms import TouchForm
 from handlers.home import publish_home
@@ -15,6 +14,7 @@ from handlers.meta import ChooseCustomerValue, TouchModalMeta
 from handlers.quick import TouchText, parse_touch, slack_to_plain, touch_readings
 from handlers.ui import kit
 from handlers.ui.errors import error_message, error_text
+from handlers.ui.i18n import t
 from handlers.ui.messages import choose_customer, offer_register, touch_logged
 from handlers.ui.modals import TouchPrefill, customer_option, done_view, touch_modal
 from storage.customers import my_customers, naming_prefixes

@@ -746,7 +746,7 @@ def test_pay_is_pro_rata_and_a_paid_pool_is_paid_out_exactly(data, spans):
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(months())
 def test_every_record_left_out_names_a_rule_the_user_can_read(data):
-    from bot.i18n import EN, ZH
+    from handlers.ui.i18n import EN, ZH
     from handlers.ui.scores import GOOD
 
     for m in score_team(data, DEFAULT).members:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.fakeslack.blockkit import message_problems, view_problems
-from bot.i18n import CATALOGUES, EN, ZH, t
 from handlers.ui.home import home_view
+from handlers.ui.i18n import CATALOGUES, EN, ZH, t
 from handlers.ui.messages import customer_list, followup_list, touch_logged
 from handlers.ui.modals import TouchPrefill, customer_modal, touch_modal
 from storage.customers import CustomerView

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import escape, t
 from handlers.ui import kit
+from handlers.ui.i18n import escape, t
 from storage.errors import DomainError, DuplicateCustomer, FieldError, FieldErrors
 from storage.vocab import TouchKind
 

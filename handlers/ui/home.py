@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import t
 from handlers.ids import Action
 from handlers.ui import kit
+from handlers.ui.i18n import t
 from handlers.ui.messages import followup_section, touch_line
 from storage.followups import FollowupList
 from storage.touches import TouchView

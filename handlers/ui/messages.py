@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from handlers.ids import Action
 from handlers.meta import ChooseCustomerValue, RegisterValue, SnoozeValue
 from handlers.ui import kit
+from handlers.ui.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from storage.customers import CustomerView
 from storage.fields import format_phone
 from storage.followups import FollowupList, FollowupView

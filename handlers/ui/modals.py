@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.i18n import t
 from handlers.ids import Action, Block, Callback
 from handlers.ui import kit
+from handlers.ui.i18n import t
 from storage.customers import CustomerView
 from storage.fields import format_phone
 from storage.vocab import (

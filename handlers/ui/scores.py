@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bot.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from handlers.ids import Action, Callback
 from handlers.meta import RecordsValue
 from handlers.ui import kit
+from handlers.ui.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from scoring.results import MemberScore, MetricLine, Record
 from storage.scores import RecordLabel, ScoreView
 
