@@ -184,8 +184,10 @@ def ascii_digits(field: str, raw: str) -> str:
     """Read full-width digits (`１２３`, as Chinese input methods type them) as 0–9; refuse
     any other digit-like character (`١٢٣`, `²`, `③`) rather than guess what a number means."""
     for ch in raw:
-        if not ch.isascii() and ch not in _FULL_WIDTH_DIGITS and (
-            ch.isdigit() or unicodedata.normalize("NFKC", ch).isdigit()
+        if (
+            not ch.isascii()
+            and ch not in _FULL_WIDTH_DIGITS
+            and (ch.isdigit() or unicodedata.normalize("NFKC", ch).isdigit())
         ):
             raise FieldError("field.digits_ascii", field=field, value=raw)
     return unicodedata.normalize("NFKC", raw)
