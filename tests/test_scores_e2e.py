@@ -156,7 +156,7 @@ async def test_someone_without_a_team_is_told_how_to_get_one(team):
 
 async def test_admins_set_up_teams_and_everyone_else_is_refused(team):
     r = await team.slack.command("U0EVE", Command.CRM, 'team create "West" <#C0WEST|west>')
-    assert "Only admins can change teams" in r.message_text
+    assert "Only admins can set up teams or preview schemes" in r.message_text
     r = await team.slack.command(
         "U0HR", Command.CRM, 'team create "West Sales" <#C0WEST|west> Europe/Berlin'
     )

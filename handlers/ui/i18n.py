@@ -282,8 +282,8 @@ EN: dict[str, str] = {
     "`/crm team add`.",
     "button.see_score": "See every line",
     # Organisation
-    "error.not_admin": "Only admins can change teams. Ask a workspace admin, or an admin of "
-    "CRM Pay.",
+    "error.not_admin": "Only admins can set up teams or preview schemes. Ask a workspace admin, "
+    "or an admin of CRM Pay.",
     "error.no_team": "You are not on a team yet, so there is no score to show. An admin adds you "
     "with `/crm team add <team> @you sales`.",
     "error.not_your_report": "You can see the scores of your own reports only (<@{user}> is "
@@ -560,7 +560,7 @@ ZH: dict[str, str] = {
     "home.score": "本月得分",
     "home.no_team": "你还没有加入团队，因此没有得分。管理员可用 `/crm team add` 添加你。",
     "button.see_score": "查看每一项",
-    "error.not_admin": "只有管理员可以修改团队。请联系工作区管理员或 CRM Pay 管理员。",
+    "error.not_admin": "只有管理员可以设置团队或预览方案。请联系工作区管理员或 CRM Pay 管理员。",
     "error.no_team": "你还没有加入团队，暂无得分。"
     "管理员可用 `/crm team add <团队> @你 sales` 添加你。",
     "error.not_your_report": "你只能查看自己下属的得分（<@{user}> 不是）。",
