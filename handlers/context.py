@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
+from slack_sdk.errors import SlackApiError
 
 from handlers.ui import errors as ui_errors
 from handlers.ui import kit
 from handlers.ui.modals import error_view
 from storage.db import Database, describe, is_unavailable
-from storage.errors import DatabaseUnavailable, DomainError
+from storage.errors import DatabaseUnavailable, DomainError, SlackStale
 from storage.members import Actor
 
 log = logging.getLogger("crmpay.handlers")
@@ -93,6 +94,12 @@ async def report(args: AsyncArgs, exc: Exception, locale: str) -> None:
     if not isinstance(exc, DomainError) and is_unavailable(exc):
         cause, exc = exc, DatabaseUnavailable()
         exc.__cause__ = cause
+    elif isinstance(exc, SlackApiError) and exc.response.get("error") in SLACK_STALE:
+        # A trigger that expired or was used, a window closed or changed since: the user's
+        # click came too late, not a fault to trace.
+        log.info("slack refused %s: %s", _kind(args.body), exc.response.get("error"))
+        cause, exc = exc, SlackStale()
+        exc.__cause__ = cause
     if isinstance(exc, DatabaseUnavailable):
         # Not a bug to trace: the database is gone, read-only or unreachable; /readyz says so.
         log.warning("database unavailable, request=%s: %s", _kind(args.body), describe(exc))
@@ -132,6 +139,19 @@ async def report(args: AsyncArgs, exc: Exception, locale: str) -> None:
             )
     except Exception:
         log.exception("could not tell the user about an error")
+
+
+# Web API errors that mean the click or window is stale (Slack's documented error codes).
+SLACK_STALE = frozenset(
+    {
+        "expired_trigger_id",
+        "exchanged_trigger_id",
+        "invalid_trigger_id",
+        "hash_conflict",
+        "not_found",
+        "view_not_found",
+    }
+)
 
 
 def _kind(body: dict[str, Any]) -> str:

@@ -18,7 +18,13 @@ def _picked_id(value: object) -> object:
     """A picker's value is the id the bot put there, in plain digits: nothing else parses."""
     if value is None or isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+    if (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isdigit()
+        and len(value) <= 10
+        and not value.startswith("0")
+    ):
         return int(value)
     raise ValueError("not an id the picker offers")
 

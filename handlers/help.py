@@ -120,8 +120,9 @@ def register(app: AsyncApp, deps: Deps) -> None:
         elif head[:2] == ["team", "add"] and len(words) >= 4:
             role = words[4].casefold() if len(words) > 4 else "sales"
             user = _user(words[3])
-            await add_to_team(deps.sessions, actor, words[2], user, role)
-            await ack(**_reply(t(locale, "crm.member_placed", user=user, name=words[2], role=role)))
+            name = await add_to_team(deps.sessions, actor, words[2], user, role)
+            placed = t(locale, "crm.member_placed", user=user, name=escape(name), role=role)
+            await ack(**_reply(placed))
         elif head[:2] == ["scheme", "preview"] and len(words) >= 3:
             await ack(**await scheme_preview(deps, actor, words[2]))
         else:

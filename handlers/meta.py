@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from storage.errors import BadPayload
 from storage.vocab import MAX_ID, MAX_NAME, TouchSource
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]  # a JSON integer, as the bot wrote it
 # Slack ids: channels C…/G…/D…, a message's "channel/ts" reference.
 ChannelId = Annotated[str, StringConstraints(pattern=r"^[CGD][A-Z0-9]{1,30}$")]
 SourceRef = Annotated[

@@ -18,9 +18,11 @@ from storage.vocab import (
     TouchSource,
 )
 
-# "1 000": a leading group of one to three digits, then groups of exactly three.
-_LEADING_GROUP = re.compile(r"^[0-9０-９]{1,3}$")
-_GROUP = re.compile(r"^[0-9０-９]{3}([.,，][0-9０-９]*)?$")
+# "1 000" or "1,000 000": digits grouped with a space; "12 k" or "1.5 万": a spaced suffix.
+_LEADING_GROUP = re.compile(r"^[0-9０-９]{1,3}([,，][0-9０-９]{3})*$")
+_GROUP = re.compile(r"^[0-9０-９]{3}([.,，．][0-9０-９]*)?$")
+_NUMBER = re.compile(r"^[0-9０-９][0-9０-９,，.．]*$")
+_SUFFIX = re.compile(r"^(k|w|万)$", re.IGNORECASE)
 _RATING = re.compile(r"^(csat|nps)[:=]\S+$", re.IGNORECASE)
 
 
@@ -96,7 +98,11 @@ def touch_readings(text: str) -> list[TouchText]:
             # Whatever follows "order" is its amount; a non-number is reported as such.
             amount = rest[0]
             rest = rest[1:]
-            if rest and _GROUP.match(rest[0]) and _LEADING_GROUP.match(amount.lstrip("¥￥$")):
+            lead = amount.lstrip("¥￥$€£")
+            if rest and (
+                (_GROUP.match(rest[0]) and _LEADING_GROUP.match(lead))
+                or (_SUFFIX.match(rest[0]) and _NUMBER.match(lead))
+            ):
                 # "1 000": digits grouped with a space are one amount, not 1 and a note.
                 raise FieldError("field.amount_spaced", field="amount", value=f"{amount} {rest[0]}")
         return TouchText(clean_text(customer), kind, amount, rating, " ".join(rest), next_followup)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 from slack_bolt.async_app import AsyncApp
@@ -24,7 +25,7 @@ from storage.members import Actor
 from storage.models import utcnow
 from storage.pending import park, parked_text
 from storage.touches import log_touch, loggable_customers
-from storage.vocab import MAX_NAME, TouchSource
+from storage.vocab import MAX_NAME, MAX_NOTE, TouchSource
 
 
 async def _reading(deps: Deps, actor: Actor, text: str) -> TouchText:
@@ -62,6 +63,12 @@ async def _prefill(deps: Deps, actor: Actor, text: str) -> TouchPrefill:
         rating=parsed.rating.lower() if parsed.rating else None,
         next_followup=next_on if next_on and next_on >= actor.today() else None,
     )
+
+
+def _message_note(text: object) -> str | None:
+    """A message's text as a note the form will take: plain, normalised, storable, in size."""
+    plain = unicodedata.normalize("NFC", without_controls(slack_to_plain(str(text or ""))))
+    return plain[:MAX_NOTE].strip() or None
 
 
 def _message_time(ts: str | None) -> datetime | None:
@@ -166,7 +173,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
             channel_id=channel,
         )
         prefill = TouchPrefill(
-            note=without_controls(slack_to_plain(str(message.get("text") or "")))[:2000] or None,
+            note=_message_note(message.get("text")),
             occurred_at=_message_time(message.get("ts")),
         )
         await open_form(client, shortcut["trigger_id"], actor, prefill, meta)

@@ -60,7 +60,7 @@ PG_UNAVAILABLE = {
 # How long a request may wait on the database before it is told "not available" instead:
 # for a lock (SQLite's busy handler, PostgreSQL's lock_timeout) and for a pooled connection,
 # each, so that waiting and answering stay inside Slack's 3 s for an acknowledgement.
-REQUEST_WAIT = 0.75
+REQUEST_WAIT = 0.5
 FILE_KEY = "crmpay_sqlite_file"
 WRITABLE_KEY = "crmpay_sqlite_writable"
 

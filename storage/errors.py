@@ -136,3 +136,9 @@ class NotOnTeam(DomainError):
     """The member was not on the team in the period asked about: no score, no pay."""
 
     code = "error.not_on_team"
+
+
+class SlackStale(DomainError):
+    """Slack refused a call because the click or window it answers is stale."""
+
+    code = "error.slack_stale"

@@ -104,9 +104,10 @@ _IGNORABLE = _ignorable_pattern()
 # Characters that render as an empty space although Unicode does not call them spaces
 # (Hangul fillers, the Braille blank, Khmer and Mongolian invisibles): read as a space.
 _BLANKS = re.compile("[\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0]")
-# Bidirectional embeddings, overrides and isolates reorder what follows them, so a name
-# typed backwards displays as another ("\u202edtL emcA" shows as "Acme Ltd").
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidirectional controls (marks, embeddings, overrides, isolates) reorder what is around
+# them, so a name typed backwards displays as another ("\u202edtL emcA" shows as "Acme Ltd",
+# "Shop \u200f1 2" as "Shop 2 1").
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible_text(value: str | None) -> str:
@@ -222,7 +223,11 @@ def format_phone(e164: str | None) -> str:
 def record_id(field: str, value: object) -> int:
     """An id a picker or button carries: a positive 32-bit integer, else "pick from the list"."""
     text = str(value if value is not None else "")
-    if not (text.isascii() and text.isdigit() and len(text) <= 10) or not 0 < int(text) <= MAX_ID:
+    if (
+        not (text.isascii() and text.isdigit() and len(text) <= 10)
+        or text.startswith("0")
+        or not 0 < int(text) <= MAX_ID
+    ):
         raise FieldError("field.pick_from_list", field=field)
     return int(text)
 
@@ -249,12 +254,17 @@ def is_kind_word(value: str) -> bool:
 
 # Commas only between thousands ("12,000.50"); "1,5" is refused, not read as 15.
 _AMOUNT = re.compile(
-    r"^[¥$€£]?\s*(-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?)\s*(k|w|万)?$",
+    r"^([¥$€£]?)\s*(-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?)\s*(k|w|万)?$",
     re.IGNORECASE,
 )
+# What an amount may be typed with: ASCII, full-width digits and punctuation, the signs, 万.
+# Anything else (a superscript ʷ, the Kelvin sign K) is refused, not folded into a multiplier.
+_AMOUNT_CHARS = frozenset("0123456789,.-+ kKwW¥$€£万０１２３４５６７８９，．￥ｋＫｗＷ")
+# The sign each currency is written with; a different one is another currency, refused.
+CURRENCY_SIGNS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 
 
-def amount_minor(value: str | None, *, required: bool) -> int | None:
+def amount_minor(value: str | None, *, required: bool, currency: str = "CNY") -> int | None:
     """Parse a positive money amount (e.g. `12000`, `12,000.50`, `¥1.2w`) into minor units."""
     raw = clean_text(value)
     if not raw:
@@ -265,15 +275,20 @@ def amount_minor(value: str | None, *, required: bool) -> int | None:
         raise FieldError(
             "field.amount_too_large", field="amount", value=raw[:MAX_AMOUNT_INPUT] + "…"
         )
-    # NFKC reads full-width ¥ and ，as ¥ and , too.
-    m = _AMOUNT.match(ascii_digits("amount", raw).replace("，", ","))
-    if not m or not re.search(r"[0-9]", m.group(1)):
+    text = ascii_digits("amount", raw)
+    if any(ch not in _AMOUNT_CHARS for ch in raw):
         raise FieldError("field.amount_invalid", field="amount", value=raw)
+    # NFKC reads full-width ￥ and ，as ¥ and , too.
+    m = _AMOUNT.match(text.replace("，", ","))
+    if not m or not re.search(r"[0-9]", m.group(2)):
+        raise FieldError("field.amount_invalid", field="amount", value=raw)
+    if m.group(1) and m.group(1) != CURRENCY_SIGNS.get(currency, m.group(1)):
+        raise FieldError("field.amount_currency", field="amount", value=raw, currency=currency)
     try:
-        amount = Decimal(m.group(1).replace(",", ""))
+        amount = Decimal(m.group(2).replace(",", ""))
     except InvalidOperation:
         raise FieldError("field.amount_invalid", field="amount", value=raw) from None
-    suffix = (m.group(2) or "").lower()
+    suffix = (m.group(3) or "").lower()
     amount *= {"": 1, "k": 1000, "w": 10000, "万": 10000}[suffix]
     if amount <= 0:
         raise FieldError("field.amount_not_positive", field="amount", value=raw)

@@ -363,8 +363,11 @@ async def create_team(
 
 async def add_to_team(
     sessions: async_sessionmaker[AsyncSession], actor: Actor, name: str, user_id: str, role: str
-) -> None:
-    """Put a member on a team with a role (`manager` makes them its manager); admins only."""
+) -> str:
+    """Put a member on a team with a role (`manager` makes them its manager); admins only.
+
+    Return the team's name as it is stored (the one typed may be a look-alike of it).
+    """
     require_admin(actor)
     try:
         role = Role(role)
@@ -378,3 +381,4 @@ async def add_to_team(
             await grant_admin(session, actor.workspace_id, actor.member_id, user_id)
         else:
             await place_member(session, team, actor.member_id, user_id, role)
+        return team.name

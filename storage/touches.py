@@ -101,7 +101,7 @@ class _Valid:
     next_followup_on: date | None
 
 
-def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
+def validate(draft: TouchDraft, actor: Actor, now: datetime, currency: str = "CNY") -> _Valid:
     """Check every field of a touch draft, reporting all the wrong ones together."""
     attempt = fields.Collector()
     kind = attempt(fields.touch_kind, draft.kind)
@@ -109,7 +109,7 @@ def validate(draft: TouchDraft, actor: Actor, now: datetime) -> _Valid:
     note = attempt(fields.note_text, draft.note)
     amount = None
     if kind == TouchKind.ORDER:
-        amount = attempt(fields.amount_minor, draft.amount, required=True)
+        amount = attempt(fields.amount_minor, draft.amount, required=True, currency=currency)
     elif fields.clean_text(draft.amount):
         attempt.add("field.amount_not_order", "amount")
     csat = nps = None
@@ -210,7 +210,7 @@ async def log_touch(
     opens a new one. A repeated `request_key` returns the first result and writes nothing.
     """
     now = now or utcnow()
-    valid = validate(draft, actor, now)
+    valid = validate(draft, actor, now, currency)
     try:
         async with sessions.begin() as session:
             if request_key and (done := await _by_request(session, actor, request_key)):

@@ -488,3 +488,96 @@ async def test_a_message_with_control_characters_prefills_a_clean_note(stack, ac
     [opened] = await stack.fake.wait_for("views.open")
     note = next(b for b in opened.args["view"]["blocks"] if b["block_id"] == "note")
     assert note["element"]["initial_value"] == "price agreed"
+
+
+@pytest.mark.parametrize("name", ["Shop \u200f1 2", "Shop \u061c1-2", "Shop \u200e1 2"])
+async def test_direction_marks_are_refused_in_names(stack, acme, name):
+    before = await all_rows(stack.db)
+    r = await stack.slack.command("U0BOB", Command.CUSTOMER, f"add {name}, Li Wei")
+    assert "reverse the direction" in r.message_text
+    assert await all_rows(stack.db) == before
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("acme order 1.5 万 deal", "“1.5 万” has a space inside the number"),
+        ("acme order 12 k", "“12 k” has a space inside the number"),
+        ("acme order €1 000", "“€1 000” has a space inside the number"),
+        ("acme order 1,000 000", "“1,000 000” has a space inside the number"),
+        ("acme order $1000 usd deal", "is in another currency; amounts are in CNY"),
+        ("acme order 12ʷ", "“12ʷ” is not an amount"),
+        ("acme order 12\u1d4f", "is not an amount"),  # a modifier letter k
+    ],
+)
+async def test_an_amount_is_never_read_as_another(stack, acme, line, message):
+    before = await all_rows(stack.db)
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, line)
+    assert message in r.message_text
+    assert await all_rows(stack.db) == before
+
+
+async def test_a_suffix_in_the_form_amount_may_be_spaced(stack, acme):
+    await stack.slack.command("U0ALICE", Command.TOUCH, "")
+    [opened] = await stack.fake.wait_for("views.open")
+    r = await stack.slack.submit(
+        "U0ALICE",
+        opened.response["view"]["id"],
+        {"customer": str(acme.id), "kind": "order", "amount": "12 k"},
+    )
+    assert r.json["response_action"] == "update"
+    [touch] = await scalars(stack.db, select(Touch))
+    assert touch.amount_minor == 1_200_000
+
+
+@pytest.mark.parametrize("followup_id", ['"3"', "3.0", "true", '"1_3"'])
+async def test_button_ids_are_the_integers_the_bot_wrote(stack, acme, followup_id):
+    value = f'{{"id": {followup_id}, "due": "2026-12-01"}}'
+    blocks = [
+        {
+            "type": "actions",
+            "block_id": "b",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": Action.FOLLOWUP_SNOOZE,
+                    "value": value,
+                    "text": {"type": "plain_text", "text": "Snooze"},
+                }
+            ],
+        }
+    ]
+    before = await all_rows(stack.db)
+    await stack.slack.click("U0ALICE", blocks, Action.FOLLOWUP_SNOOZE)
+    [posted] = await stack.fake.wait_posted()
+    assert "out of date" in json.dumps(posted.payload, ensure_ascii=False)
+    assert await all_rows(stack.db) == before
+
+
+async def test_adding_to_a_look_alike_team_name_names_the_real_team(stack):
+    stack.fake.add_user("U0HR", "Hana HR", locale="en-US", is_admin=True)
+    await stack.slack.command("U0HR", Command.CRM, 'team create "East Sales" Asia/Shanghai')
+    r = await stack.slack.command("U0HR", Command.CRM, 'team add "\u0415AST SALES" <@U0BOB> sales')
+    assert "*East Sales*" in r.message_text and "\u0415AST" not in r.message_text
+
+
+async def test_a_click_slack_no_longer_accepts_is_explained_not_given_a_reference(stack, acme):
+    stack.expect_refusals = True
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, "acme dance")
+    stack.fake.fail_next("views.open", "expired_trigger_id")
+    await stack.slack.click("U0ALICE", r.json["blocks"], Action.OPEN_TOUCH_FORM)
+    [posted] = await stack.fake.wait_posted()
+    shown = json.dumps(posted.payload, ensure_ascii=False)
+    assert "Slack no longer accepts that" in shown and "reference" not in shown
+
+
+async def test_a_large_event_body_is_refused_at_the_door(stack):
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0TEAM",
+            "event": {"type": "app_home_opened", "x": "a" * 70_000},
+        }
+    )
+    r = await stack.slack.send(body, "application/json")
+    assert r.status == 413

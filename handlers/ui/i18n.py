@@ -114,6 +114,10 @@ EN: dict[str, str] = {
     "around them, so it would show as something else. Type the name as it reads.",
     "field.amount_spaced": "{label}: “{value}” has a space inside the number. Type it without "
     "spaces, e.g. 1000 or 1,000.",
+    "field.amount_currency": "{label}: “{value}” is in another currency; amounts are in "
+    "{currency}. Type the amount in {currency}, without another currency's sign.",
+    "error.slack_stale": "Slack no longer accepts that: the window closed or changed, or it took "
+    "too long. Nothing was changed; click again or run the command again.",
     "field.query_too_long": "{label}: “{value}…” is longer than any name ({max} characters); "
     "type the start of the name or company.",
     "error.bad_payload": "That button or form is out of date or was not understood, and "
@@ -415,6 +419,10 @@ ZH: dict[str, str] = {
     "请按阅读顺序输入。",
     "field.amount_spaced": "{label}：“{value}”的数字中间有空格。请不带空格输入，"
     "例如 1000 或 1,000。",
+    "field.amount_currency": "{label}：“{value}”是其他币种；金额以 {currency} 计。"
+    "请填写 {currency} 金额，不要带其他币种的符号。",
+    "error.slack_stale": "Slack 已不再接受该操作：窗口已关闭或已变化，或耗时过长。没有做任何更改；"
+    "请再点一次或重新执行命令。",
     "field.query_too_long": "{label}：“{value}…”比任何名称都长（{max} 个字符）；"
     "请输入名称或公司的开头。",
     "error.bad_payload": "该按钮或表单已过期或无法识别，没有做任何更改。请重新执行命令。",
