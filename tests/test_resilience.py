@@ -180,7 +180,7 @@ MALFORMED = {
     "a repeated form field": (_form(_command()) + b"&user_id=U0BOB", FORM),
     "an empty body": (b"", FORM),
     "JSON NaN": (b'{"type": "event_callback", "team_id": "T", "x": NaN}', JSON),
-    "JSON nested too deep": (b'{"a": ' * 100_000 + b"1" + b"}" * 100_000, JSON),
+    "JSON nested too deep": (b'{"a": ' * 5_000 + b"1" + b"}" * 5_000, JSON),
     "a number of 5,000 digits": (b'{"type": "x", "n": 1' + b"0" * 5000 + b"}", JSON),
     "a lone surrogate": (b'{"type": "url_verification", "challenge": "\\ud800"}', JSON),
     "a 600 kB payload of escapes": (b"payload=" + b"%22" * 200_000, FORM),
