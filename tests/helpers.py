@@ -42,3 +42,15 @@ def days(n: int) -> date:
     from zoneinfo import ZoneInfo
 
     return datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=n)
+
+
+def a_button(action_id: str, value: str | None) -> list[dict[str, Any]]:
+    """Blocks holding one button with any value, as a forged or stale message would."""
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": "x"},
+    }
+    if value is not None:
+        button["value"] = value
+    return [{"type": "actions", "block_id": "b", "elements": [button]}]

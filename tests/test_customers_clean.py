@@ -15,7 +15,7 @@ from handlers.ids import Action, Command
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import AuditEntry, Customer, Member, Team, Touch
-from tests.helpers import all_rows, count, scalars
+from tests.helpers import a_button, all_rows, count, scalars
 
 
 @pytest.mark.parametrize(
@@ -411,20 +411,7 @@ async def test_a_form_dated_at_the_epoch_is_refused_not_logged_as_now(stack, acm
 
 @pytest.mark.parametrize("value", ["0000000000019999999999", "000000000001" + "0" * 5000, "1_0"])
 async def test_follow_up_buttons_with_ids_no_button_carries_are_refused(stack, acme, value):
-    blocks = [
-        {
-            "type": "actions",
-            "block_id": "b",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": Action.FOLLOWUP_DONE,
-                    "value": value,
-                    "text": {"type": "plain_text", "text": "Done"},
-                }
-            ],
-        }
-    ]
+    blocks = a_button(Action.FOLLOWUP_DONE, value)
     before = await all_rows(stack.db)
     await stack.slack.click("U0BOB", blocks, Action.FOLLOWUP_DONE)
     [posted] = await stack.fake.wait_posted()
@@ -455,20 +442,7 @@ async def test_records_buttons_with_values_the_bot_never_sent_say_so(stack, acme
     [alice] = await scalars(stack.db, select(Member).where(Member.slack_user_id == "U0ALICE"))
     [team] = await scalars(stack.db, select(Team))
     payload = json.dumps({"team": team.id, "member": alice.id, **value})
-    blocks = [
-        {
-            "type": "actions",
-            "block_id": "b",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": action,
-                    "value": payload,
-                    "text": {"type": "plain_text", "text": "x"},
-                }
-            ],
-        }
-    ]
+    blocks = a_button(action, payload)
     stack.expect_refusals = True
     await stack.slack.click("U0ALICE", blocks, action)  # no modal around it either
     [posted] = await stack.fake.wait_posted()
@@ -533,20 +507,7 @@ async def test_a_suffix_in_the_form_amount_may_be_spaced(stack, acme):
 @pytest.mark.parametrize("followup_id", ['"3"', "3.0", "true", '"1_3"'])
 async def test_button_ids_are_the_integers_the_bot_wrote(stack, acme, followup_id):
     value = f'{{"id": {followup_id}, "due": "2026-12-01"}}'
-    blocks = [
-        {
-            "type": "actions",
-            "block_id": "b",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": Action.FOLLOWUP_SNOOZE,
-                    "value": value,
-                    "text": {"type": "plain_text", "text": "Snooze"},
-                }
-            ],
-        }
-    ]
+    blocks = a_button(Action.FOLLOWUP_SNOOZE, value)
     before = await all_rows(stack.db)
     await stack.slack.click("U0ALICE", blocks, Action.FOLLOWUP_SNOOZE)
     [posted] = await stack.fake.wait_posted()

@@ -24,7 +24,7 @@ from bot.fakeslack.driver import Reply, render_text
 from handlers.ids import Action, Callback, Command
 from storage.models import Customer, Followup
 from storage.vocab import KIND_ALIASES, TouchKind
-from tests.helpers import all_rows, days, scalars
+from tests.helpers import a_button, all_rows, days, scalars
 
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
@@ -335,20 +335,7 @@ BUTTONS = [
     in_view=st.booleans(),
 )
 async def test_button_values(world, logged_errors, user, action, value, in_view):
-    blocks = [
-        {
-            "type": "actions",
-            "block_id": "b",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": action,
-                    "text": {"type": "plain_text", "text": "x"},
-                    **({"value": value} if value is not None else {}),
-                }
-            ],
-        }
-    ]
+    blocks = a_button(action, value)
     view = None
     if in_view:
         view = await _open(world, user, Command.TOUCH)
