@@ -244,7 +244,12 @@ async def naming_prefixes(
     sessions: async_sessionmaker[AsyncSession], actor: Actor, queries: list[str]
 ) -> set[str]:
     """Which of several typed prefixes start one of the actor's customers: one query."""
-    usable = [q for q in dict.fromkeys(queries) if fields.visible_text(q) and len(q) <= MAX_NAME]
+    # A prefix no stored name could start with (too long, invisible, unstorable) names none.
+    usable = [
+        q
+        for q in dict.fromkeys(queries)
+        if fields.visible_text(q) and len(q) <= MAX_NAME and fields.is_storable(q)
+    ]
     if not usable:
         return set()
     own = select(Customer.id).where(

@@ -77,9 +77,14 @@ def without_controls(value: str) -> str:
     return _UNSTORABLE.sub("", value)
 
 
+def is_storable(value: str) -> bool:
+    """Tell whether text holds nothing a column could not store."""
+    return not _UNSTORABLE.search(value)
+
+
 def storable(field: str, value: str) -> str:
     """Refuse text holding control characters or lone surrogates, naming the field."""
-    if _UNSTORABLE.search(value):
+    if not is_storable(value):
         raise FieldError("field.control_chars", field=field)
     return value
 

@@ -542,3 +542,12 @@ async def test_a_large_event_body_is_refused_at_the_door(stack):
     )
     r = await stack.slack.send(body, "application/json")
     assert r.status == 413
+
+
+async def test_a_line_whose_possible_names_hold_a_nul_is_answered_naming_the_field(stack, acme):
+    # Several readings ("nps" and 邮件 are both kind words), one of them holding a NUL.
+    before = await all_rows(stack.db)
+    r = await stack.slack.command("U0ALICE", Command.TOUCH, "acme nps \x00 x 邮件 hi")
+    assert "reference" not in r.message_text
+    assert "control characters" in r.message_text or "not a kind" in r.message_text
+    assert await all_rows(stack.db) == before
