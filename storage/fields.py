@@ -108,7 +108,10 @@ _IGNORABLE = _ignorable_pattern()
 
 # Characters that render as an empty space although Unicode does not call them spaces
 # (Hangul fillers, the Braille blank, Khmer and Mongolian invisibles): read as a space.
-_BLANKS = re.compile("[\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0]")
+_BLANKS = re.compile("[\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0\U00016fe4\U0001d159]")
+# More combining marks on one letter than any script writes: text stacked over its
+# neighbours ("zalgo"), which can hide what a name says.
+MAX_MARKS_PER_LETTER = 4
 # Bidirectional controls (marks, embeddings, overrides, isolates) reorder what is around
 # them, so a name typed backwards displays as another ("\u202edtL emcA" shows as "Acme Ltd",
 # "Shop \u200f1 2" as "Shop 2 1").
@@ -140,11 +143,22 @@ def has_letter(value: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in value)
 
 
+def _stacked_marks(text: str) -> int:
+    """The longest run of combining marks on one character."""
+    longest = run = 0
+    for ch in unicodedata.normalize("NFD", text):
+        run = run + 1 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 0
+        longest = max(longest, run)
+    return longest
+
+
 def name_text(field: str, value: str | None, max_len: int, *, required: bool) -> str:
     """A name (customer, company, team): bounded, storable, and holding a letter."""
     text = bounded_text(field, value, max_len)
     if _BIDI_CONTROLS.search(text):
         raise FieldError("field.bidi_controls", field=field)
+    if _stacked_marks(text) > MAX_MARKS_PER_LETTER:
+        raise FieldError("field.stacked_marks", field=field)
     if not visible_text(text):
         if required:
             raise FieldError("field.required", field=field)

@@ -551,3 +551,25 @@ async def test_a_line_whose_possible_names_hold_a_nul_is_answered_naming_the_fie
     assert "reference" not in r.message_text
     assert "control characters" in r.message_text or "not a kind" in r.message_text
     assert await all_rows(stack.db) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Acme\U00016fe4Ltd", "belongs to <@U0ALICE>"),  # a filler some fonts draw blank
+        ("Acme\U0001d159Ltd", "belongs to <@U0ALICE>"),
+        ("A" + "\u0336" * 110 + "cme Ltd", "stacks more accents on one letter"),
+    ],
+)
+async def test_names_hidden_by_blanks_or_stacked_marks_are_refused(stack, acme, name, message):
+    before = await all_rows(stack.db)
+    r = await stack.slack.command("U0BOB", Command.CUSTOMER, f"add {name}, Li Wei")
+    assert message in r.message_text
+    assert await all_rows(stack.db) == before
+
+
+def test_names_in_scripts_that_stack_marks_pass():
+    from storage.fields import name_text
+
+    for name in ("Nguyễn Thị Ánh", "हिन्दी", "שָׁלוֹם", "Ελληνικά"):
+        assert name_text("name", name, 120, required=True) == name

@@ -112,6 +112,8 @@ EN: dict[str, str] = {
     "field.pick_from_list": "{label}: pick one from the list.",
     "field.bidi_controls": "{label} holds characters that reverse the direction of the text "
     "around them, so it would show as something else. Type the name as it reads.",
+    "field.stacked_marks": "{label} stacks more accents on one letter than any language "
+    "writes. Type the name as it is spelled.",
     "field.amount_spaced": "{label}: “{value}” has a space inside the number. Type it without "
     "spaces, e.g. 1000 or 1,000.",
     "field.amount_currency": "{label}: “{value}” is in another currency; amounts are in "
@@ -417,6 +419,7 @@ ZH: dict[str, str] = {
     "field.pick_from_list": "{label}：请从列表中选择。",
     "field.bidi_controls": "{label}包含会改变文字方向的控制字符，显示出来会变成别的名称。"
     "请按阅读顺序输入。",
+    "field.stacked_marks": "{label}的一个字母上叠加了过多的附加符号，请按实际拼写输入。",
     "field.amount_spaced": "{label}：“{value}”的数字中间有空格。请不带空格输入，"
     "例如 1000 或 1,000。",
     "field.amount_currency": "{label}：“{value}”是其他币种；金额以 {currency} 计。"
