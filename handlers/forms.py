@@ -10,23 +10,20 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from handlers.ids import Block
 from storage.customers import CustomerDraft
 from storage.errors import FieldError, FieldErrors
+from storage.fields import record_id
 from storage.touches import TouchDraft
 from storage.vocab import MAX_ID, TouchSource
 
 
 def _picked_id(value: object) -> object:
     """A picker's value is the id the bot put there, in plain digits: nothing else parses."""
-    if value is None or isinstance(value, int):
+    if value is None:
         return value
-    if (
-        isinstance(value, str)
-        and value.isascii()
-        and value.isdigit()
-        and len(value) <= 10
-        and not value.startswith("0")
-    ):
-        return int(value)
-    raise ValueError("not an id the picker offers")
+    try:
+        # A picker's selected value is always text; a number or anything else was forged.
+        return record_id("customer", value if isinstance(value, str) else "")
+    except FieldError:
+        raise ValueError("not an id the picker offers") from None
 
 
 # A picker or date field holding what no picker offers (a forged or mangled submission).
