@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from scoring.inputs import MemberIn, TeamData
-from scoring.metrics import METRIC_FUNCTIONS, Context
+from scoring.inputs import MemberIn, Period, TeamData
+from scoring.metrics import METRIC_FUNCTIONS, Context, cutoff_text, team_days
 from scoring.results import MemberScore, MetricLine, MetricValue, Pay, TeamScore
 from scoring.scheme import COUNTS, METRICS, Scheme, Version
+from scoring.tally import Tally, value_of
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -44,20 +45,41 @@ def normalise(
     return min(max(value.raw, ZERO), ONE), target
 
 
-def _lines(ctx: Context, member: MemberIn, share: Decimal) -> list[MetricLine]:
-    plan = ctx.version.roles[member.role]
-    values = {
-        metric: METRIC_FUNCTIONS[metric](ctx, member)
-        for metric in METRICS
-        if plan.weights.get(metric, ZERO) > 0
-    }
+def weighted_metrics(version: Version, role: str) -> list[str]:
+    """The metrics a role is scored on, in the scheme's order."""
+    plan = version.roles[role]
+    return [metric for metric in METRICS if plan.weights.get(metric, ZERO) > 0]
+
+
+def member_values(ctx: Context, member: MemberIn) -> dict[str, MetricValue]:
+    """Each weighted metric of one member, with the records behind it."""
+    return {m: METRIC_FUNCTIONS[m](ctx, member) for m in weighted_metrics(ctx.version, member.role)}
+
+
+def values_from_tallies(
+    version: Version, role: str, tallies: dict[str, Tally]
+) -> dict[str, MetricValue]:
+    """The same values, read from kept tallies (no records: those are asked for on demand)."""
+    cutoff = cutoff_text(version)
+    out = {}
+    for metric in weighted_metrics(version, role):
+        tally = tallies.get(metric) or Tally()
+        raw, detail = value_of(metric, tally, cutoff)
+        out[metric] = MetricValue(metric, raw, [], detail, tally)
+    return out
+
+
+def _lines(
+    version: Version, member: MemberIn, values: dict[str, MetricValue], share: Decimal
+) -> list[MetricLine]:
+    plan = version.roles[member.role]
     live = sum((plan.weights[m] for m, v in values.items() if v.applicable), ZERO)
     lines = []
     for metric, value in values.items():
         weight = plan.weights[metric]
         # A metric without data shares its weight out over the others, never a silent zero.
         effective = weight * 100 / live if value.applicable and live else ZERO
-        normalised, target = normalise(ctx.version, member.role, value, share)
+        normalised, target = normalise(version, member.role, value, share)
         lines.append(
             MetricLine(
                 metric=metric,
@@ -69,6 +91,7 @@ def _lines(ctx: Context, member: MemberIn, share: Decimal) -> list[MetricLine]:
                 points=effective * normalised,
                 records=value.records,
                 detail=value.detail,
+                tally=value.tally,
             )
         )
     return lines
@@ -90,15 +113,34 @@ def score_team(data: TeamData, scheme: Scheme, as_of: datetime | None = None) ->
     """
     version = scheme.version_for(data.period.first_day)
     ctx = Context(data, version, as_of)
-    month = data.period.days
+    members = scored_members(version, data.period, data.members)
+    values = {m.id: member_values(ctx, m) for m in members}
+    return settle(data.team_id, data.period, data.members, values, scheme)
+
+
+def scored_members(version: Version, period: Period, members: list[MemberIn]) -> list[MemberIn]:
+    """Members scored in the period: in a scored role and on the team for a day of it."""
+    return [
+        m
+        for m in sorted(members, key=lambda m: m.id)
+        if m.role in version.roles and team_days(period, m)
+    ]
+
+
+def settle(
+    team_id: int,
+    period: Period,
+    members: list[MemberIn],
+    values: dict[int, dict[str, MetricValue]],
+    scheme: Scheme,
+) -> TeamScore:
+    """Lines, totals, tiers, pay and ranks from each scored member's metric values."""
+    version = scheme.version_for(period.first_day)
+    month = period.days
     scored = []
-    for member in sorted(data.members, key=lambda m: m.id):
-        if member.role not in version.roles:
-            continue  # managers and admins are not scored
-        days = ctx.window(member).day_count
-        if not days:
-            continue  # not on the team in this period
-        lines = _lines(ctx, member, Decimal(days) / month)
+    for member in scored_members(version, period, members):
+        days = sum((b - a).days for a, b in team_days(period, member))
+        lines = _lines(version, member, values[member.id], Decimal(days) / month)
         total = min(sum((line.points for line in lines), ZERO), Decimal(100))
         scored.append(_Scored(member, lines, total.quantize(CENT, rounding=ROUND_HALF_UP), days))
     # The pool is funded per member-month and split by score weighted by days on the team.
@@ -131,8 +173,8 @@ def score_team(data: TeamData, scheme: Scheme, as_of: datetime | None = None) ->
             MemberScore(s.member.id, s.member.name, s.member.role, s.lines, s.total, tier.name, pay)
         )
     return TeamScore(
-        data.team_id,
-        data.period.label,
+        team_id,
+        period.label,
         scheme.name,
         version.effective_from.isoformat(),
         _ranked(results),

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from functools import cached_property
 
 from scoring.calendar import WorkCalendar
-from scoring.inputs import CustomerIn, FollowupIn, MemberIn, TeamData, TouchIn
+from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
 from scoring.results import MetricValue, Record
 from scoring.scheme import Version
+from scoring.tally import Tally, value_of
 
 # Touches that reach out to the customer: any of them answers an inquiry, and these are
 # what the daily cap limits.
@@ -26,8 +25,13 @@ CROSS_KINDS = frozenset({"satisfaction", "complaint", "inquiry"})
 ALLOWED_LOGGERS = frozenset({"service", "manager"})
 
 
-def _ratio(num: int, den: int) -> Decimal | None:
-    return Decimal(num) / Decimal(den) if den else None
+def _value(
+    metric: str, records: list[Record], reach: frozenset[int] = frozenset(), cutoff: str = ""
+) -> MetricValue:
+    """A metric's value, read from the tally of its records (as kept scores read it)."""
+    tally = Tally.of(records, customers=len(reach))
+    raw, detail = value_of(metric, tally, cutoff)
+    return MetricValue(metric, raw, records, detail, tally, reach)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,19 @@ class Window:
 
     def covers_day(self, day: date) -> bool:
         return any(lo <= day < hi for lo, hi in self.days)
+
+
+def team_days(period: Period, m: MemberIn) -> tuple[tuple[date, date], ...]:
+    """The local days [from, to) of the period the member was on the team (all unless told)."""
+    first, last = period.first_day, period.next_first_day
+    given = m.on_team if m.on_team is not None else ((first, last),)
+    return tuple(
+        (max(a, first), min(b, last)) for a, b in sorted(given) if max(a, first) < min(b, last)
+    )
+
+
+def cutoff_text(version: Version) -> str:
+    return version.timeliness_cutoff.strftime("%H:%M")
 
 
 @dataclass
@@ -93,14 +110,7 @@ class Context:
         """The days of the period the member was on the team (all of it unless told)."""
         found = self._windows.get(m.id)
         if found is None:
-            p = self.data.period
-            first, last = p.first_day, p.next_first_day
-            given = m.on_team if m.on_team is not None else ((first, last),)
-            days = tuple(
-                (max(a, first), min(b, last))
-                for a, b in sorted(given)
-                if max(a, first) < min(b, last)
-            )
+            days = team_days(self.data.period, m)
             spans = tuple((self._midnight(a), self._midnight(b)) for a, b in days)
             found = self._windows[m.id] = Window(days, spans, self.horizon)
         return found
@@ -245,7 +255,7 @@ OFF_TEAM = "off_team"  # in the period, but not while the member was on the team
 def revenue(ctx: Context, m: MemberIn) -> MetricValue:
     """Order amounts on the member's own customers (orders not in the CRM earn nothing)."""
     w = ctx.window(m)
-    records, total = [], 0
+    records = []
     for t in ctx.on_owned[m.id]:
         if t.kind != "order" or not ctx.in_period(t.occurred_at):
             continue
@@ -253,11 +263,8 @@ def revenue(ctx: Context, m: MemberIn) -> MetricValue:
         if not w.covers(t.occurred_at):
             records.append(Record("touch", t.id, False, OFF_TEAM, {"amount_minor": amount}))
             continue
-        r = ctx.touch_record(t, True, "order", amount_minor=amount)
-        records.append(r)
-        if r.counted:
-            total += amount
-    return MetricValue("revenue", Decimal(total) / 100, records)
+        records.append(ctx.touch_record(t, True, "order", amount_minor=amount))
+    return _value("revenue", records)
 
 
 def _real_order(ctx: Context, t: TouchIn) -> bool:
@@ -296,11 +303,7 @@ def conversion(ctx: Context, m: MemberIn) -> MetricValue:
             continue
         reason, detail = ctx.why_no_purchase(mine)
         records.append(Record("customer", c.id, True, reason or "not_yet", detail))
-    counted = [r for r in records if r.counted]
-    won = sum(r.reason == "converted" for r in counted)
-    return MetricValue(
-        "conversion", _ratio(won, len(counted)), records, {"won": won, "leads": len(counted)}
-    )
+    return _value("conversion", records)
 
 
 def new_customers(ctx: Context, m: MemberIn) -> MetricValue:
@@ -324,7 +327,7 @@ def new_customers(ctx: Context, m: MemberIn) -> MetricValue:
             records.append(Record("customer", c.id, False, ctx.excluded[mine[0].id]))
         else:
             records.append(Record("customer", c.id, False, "no_touch"))
-    return MetricValue("new_customers", Decimal(sum(r.counted for r in records)), records)
+    return _value("new_customers", records)
 
 
 def retention(ctx: Context, m: MemberIn) -> MetricValue:
@@ -345,17 +348,14 @@ def retention(ctx: Context, m: MemberIn) -> MetricValue:
             continue
         reason, detail = ctx.why_no_purchase(mine)
         records.append(Record("customer", cid, True, reason or "not_again", detail))
-    kept = sum(r.reason == "bought_again" for r in records)
-    return MetricValue(
-        "retention", _ratio(kept, len(records)), records, {"kept": kept, "buyers": len(records)}
-    )
+    return _value("retention", records)
 
 
 def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
     """Customers' CSAT (1–5) and NPS (0–10) ratings; never one the scored member entered,
     and never one a customer's owner entered about their own customer (for anyone)."""
     w = ctx.window(m)
-    records, values, csats, npss = [], [], [], []
+    records = []
     for t in ctx.scope(m):
         if t.kind != "satisfaction" or not ctx.in_period(t.occurred_at):
             continue
@@ -371,30 +371,14 @@ def satisfaction(ctx: Context, m: MemberIn) -> MetricValue:
         if t.member_id == ctx.owner_of(t.customer_id):
             records.append(Record("touch", t.id, False, "owner_rated", rating))
             continue
-        r = ctx.touch_record(t, True, "rating", **rating)
-        records.append(r)
-        if r.counted:
-            if t.csat is not None:
-                csats.append(t.csat)
-                values.append(Decimal(t.csat - 1) / 4)
-            else:
-                npss.append(t.nps)
-                values.append(Decimal(t.nps) / 10)
-    detail: dict = {}
-    if csats:
-        detail["csat_avg"] = Decimal(sum(csats)) / len(csats)
-    if npss:
-        promoters = sum(n >= 9 for n in npss)
-        detractors = sum(n <= 6 for n in npss)
-        detail["nps"] = Decimal(100 * (promoters - detractors)) / len(npss)
-    raw = sum(values, Decimal(0)) / len(values) if values else None
-    return MetricValue("satisfaction", raw, records, detail)
+        records.append(ctx.touch_record(t, True, "rating", **rating))
+    return _value("satisfaction", records)
 
 
 def complaints(ctx: Context, m: MemberIn) -> MetricValue:
     """Complaints per customer touched in the period (lower is better)."""
     w = ctx.window(m)
-    records, touched, count = [], set(), 0
+    records, touched = [], set()
     for t in ctx.scope(m):
         if not ctx.in_period(t.occurred_at):
             continue
@@ -406,21 +390,21 @@ def complaints(ctx: Context, m: MemberIn) -> MetricValue:
             records.append(ctx.touch_record(t, True, "complaint"))
         if ctx.credited(t):
             touched.add(t.customer_id)
-            count += t.kind == "complaint"
-    return MetricValue(
-        "complaints",
-        _ratio(count, len(touched)),
-        records,
-        {"complaints": count, "customers": len(touched)},
-    )
+    return _value("complaints", records, frozenset(touched))
 
 
 def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of inquiries answered within the SLA, in working hours; and the median."""
     w = ctx.window(m)
     sla = float(ctx.version.sla_working_hours) * 3600
+    # The member's own credited answers on each customer, oldest first, with their place
+    # in the scope's order (an answer must come after the inquiry there).
+    answers: dict[int, list[tuple[int, TouchIn]]] = defaultdict(list)
     touches = ctx.scope(m)
-    records, hours = [], []
+    for i, a in enumerate(touches):
+        if a.member_id == m.id and a.kind in ANSWERS and ctx.credited(a):
+            answers[a.customer_id].append((i, a))
+    records = []
     for i, t in enumerate(touches):
         if t.kind != "inquiry" or not ctx.in_period(t.occurred_at):
             continue
@@ -430,12 +414,8 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
         answer = next(
             (
                 a
-                for a in touches[i + 1 :]
-                if a.customer_id == t.customer_id
-                and a.member_id == m.id
-                and a.kind in ANSWERS
-                and a.occurred_at >= t.occurred_at
-                and ctx.credited(a)
+                for j, a in answers.get(t.customer_id, ())
+                if j > i and a.occurred_at >= t.occurred_at
             ),
             None,
         )
@@ -448,20 +428,18 @@ def response_speed(ctx: Context, m: MemberIn) -> MetricValue:
             continue
         took = ctx.calendar.working_seconds(t.occurred_at, answer.occurred_at)
         reason = "within_sla" if took <= sla else "over_sla"
-        r = ctx.touch_record(t, True, reason, hours=round(took / 3600, 2), answer_id=answer.id)
-        records.append(r)
-        if r.counted:
-            hours.append(took / 3600)
-    counted = [r for r in records if r.counted]
-    within = sum(r.reason == "within_sla" for r in counted)
-    detail = {"median_hours": Decimal(str(round(statistics.median(hours), 2)))} if hours else {}
-    return MetricValue("response_speed", _ratio(within, len(counted)), records, detail)
+        records.append(
+            ctx.touch_record(
+                t, True, reason, hours=round(took / 3600, 2), seconds=took, answer_id=answer.id
+            )
+        )
+    return _value("response_speed", records)
 
 
 def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
     """Share of the member's touches logged by the cutoff of the next working day."""
     w = ctx.window(m)
-    cutoff = ctx.version.timeliness_cutoff.strftime("%H:%M")
+    cutoff = cutoff_text(ctx.version)
     records = []
     for t in ctx.logged_by[m.id]:
         if not ctx.in_period(t.occurred_at):
@@ -476,9 +454,7 @@ def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
             records.append(Record("touch", t.id, True, "late_logged", {"cutoff": cutoff}))
         else:
             records.append(ctx.touch_record(t, True, "on_time"))
-    counted = [r for r in records if r.counted]
-    on_time = sum(r.reason == "on_time" for r in counted)
-    return MetricValue("timeliness", _ratio(on_time, len(counted)), records, {"cutoff": cutoff})
+    return _value("timeliness", records, cutoff=cutoff)
 
 
 def data_quality(ctx: Context, m: MemberIn) -> MetricValue:
@@ -506,9 +482,7 @@ def data_quality(ctx: Context, m: MemberIn) -> MetricValue:
                 "customer", c.id, True, "missing" if missing else "complete", {"missing": missing}
             )
         )
-    counted = [r for r in records if r.counted]
-    complete = sum(r.reason == "complete" for r in counted)
-    return MetricValue("data_quality", _ratio(complete, len(counted)), records)
+    return _value("data_quality", records)
 
 
 def followups(ctx: Context, m: MemberIn) -> MetricValue:
@@ -532,10 +506,7 @@ def followups(ctx: Context, m: MemberIn) -> MetricValue:
             records.append(Record("followup", f.id, True, "missed"))
         else:
             records.append(Record("followup", f.id, False, "not_due"))
-    counted = [r for r in records if r.counted]
-    return MetricValue(
-        "followups", _ratio(sum(r.reason == "done_on_time" for r in counted), len(counted)), records
-    )
+    return _value("followups", records)
 
 
 METRIC_FUNCTIONS: dict[str, Callable[[Context, MemberIn], MetricValue]] = {

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scoring.tally import Tally
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,10 @@ class MetricValue:
     raw: Decimal | None  # None: not applicable (no data) — never a silent zero
     records: list[Record]
     detail: dict[str, Any] = field(default_factory=dict)
+    tally: Tally | None = None  # the counts `raw` and `detail` are read from
+    # Customers each record's line answers for beyond its records (complaints: those with
+    # a credited touch, the denominator).
+    reach: frozenset[int] = frozenset()
 
     @property
     def applicable(self) -> bool:
@@ -43,8 +50,9 @@ class MetricLine:
     weight: Decimal  # the scheme's weight
     effective_weight: Decimal  # after sharing out not-applicable metrics' weight
     points: Decimal
-    records: list[Record]
+    records: list[Record]  # empty when read from kept scores: ask for them on demand
     detail: dict[str, Any]
+    tally: Tally | None = None
 
     @property
     def applicable(self) -> bool:
