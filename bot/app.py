@@ -16,6 +16,7 @@ from handlers.ui.i18n import normalise_locale
 from storage.db import Database, is_unavailable
 from storage.errors import DatabaseUnavailable
 from storage.fields import known_zone
+from storage.kept import KeptScores
 from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
@@ -46,8 +47,9 @@ async def fetch_profile(client: AsyncWebClient, user_id: str, settings: Settings
     )
 
 
-def build_app(settings: Settings, db: Database) -> AsyncApp:
-    """Create the app with every listener registered."""
+def build_app(settings: Settings, db: Database, scores: KeptScores | None = None) -> AsyncApp:
+    """Create the app with every listener registered (`scores`: the process's kept scores,
+    whose refresher the caller runs; made here if not given)."""
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
     )
@@ -58,7 +60,7 @@ def build_app(settings: Settings, db: Database) -> AsyncApp:
         # shape, before bolt sees it (bot/server.py); Socket Mode needs no signature.
         request_verification_enabled=False,
     )
-    deps = Deps(settings=settings, db=db)
+    deps = Deps(settings=settings, db=db, scores=scores or KeptScores(db.sessions))
     # Members' languages, so that even a database outage is reported in theirs.
     locales: dict[tuple[str, str], str] = {}
 

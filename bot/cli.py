@@ -51,9 +51,13 @@ async def _serve(settings, socket: bool) -> None:
     from bot.app import build_app
     from bot.server import build_web_app
     from storage.db import REQUEST_WAIT, Database
+    from storage.kept import KeptScores
 
     db = Database(settings.database_url, wait=REQUEST_WAIT)
-    app = build_app(settings, db)
+    scores = KeptScores(db.sessions)
+    app = build_app(settings, db, scores)
+    # Kept scores are refreshed beside the requests, as changes come in.
+    refresher = asyncio.create_task(scores.run(), name="kept-scores")
     # In Socket Mode the HTTP server only answers /healthz and /readyz.
     secret = settings.slack_signing_secret.get_secret_value()
     runner = web.AppRunner(build_web_app(None if socket else app, db, secret))
@@ -77,6 +81,7 @@ async def _serve(settings, socket: bool) -> None:
     finally:
         if handler is not None:
             await handler.close_async()
+        refresher.cancel()
         await runner.cleanup()
         await db.dispose()
 

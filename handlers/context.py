@@ -18,6 +18,7 @@ from handlers.ui import kit
 from handlers.ui.modals import error_view
 from storage.db import Database, describe, is_unavailable
 from storage.errors import DatabaseUnavailable, DomainError, SlackStale
+from storage.kept import KeptScores
 from storage.members import Actor
 
 log = logging.getLogger("crmpay.handlers")
@@ -38,6 +39,11 @@ class Deps:
 
     settings: Settings
     db: Database
+    scores: KeptScores = None  # type: ignore[assignment]  # one per process: made if not given
+
+    def __post_init__(self) -> None:
+        if self.scores is None:
+            object.__setattr__(self, "scores", KeptScores(self.db.sessions))
 
     @property
     def sessions(self):

@@ -17,7 +17,7 @@ from scoring.scheme import SchemeError, load_scheme
 from storage.errors import FieldError
 from storage.members import Actor
 from storage.org import add_to_team, create_team, require_admin, teams
-from storage.scores import preview_scheme
+from storage.schemes import preview_scheme
 
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -12,7 +12,6 @@ from handlers.ui.home import HOME_FOLLOWUPS, HOME_TOUCHES, home_view
 from handlers.ui.scores import home_card
 from storage.followups import open_followups
 from storage.members import Actor
-from storage.scores import team_scores
 from storage.touches import recent_touches
 
 
@@ -32,7 +31,7 @@ async def _score_card(deps: Deps, actor: Actor) -> list:
     """The member's score and rank this month, if they are on a team and scored."""
     if actor.team_id is None:
         return home_card(actor.locale, None, None)
-    view = await team_scores(deps.sessions, actor.team_id)
+    view = await deps.scores.view(actor.team_id)
     mine = [m for m in view.score.members if m.member_id == actor.member_id]
     return home_card(actor.locale, view, mine[0]) if mine else []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from slack_bolt.async_app import AsyncApp
 
@@ -15,22 +16,19 @@ from handlers.ui.i18n import t
 from handlers.ui.scores import leaderboard, records_modal, score_message
 from scoring.results import MemberScore
 from storage.errors import BadPayload, NoTeam, NotOnTeam, NotScored, NotYourReport
+from storage.kept import ScoreView
 from storage.members import Actor
-from storage.scores import (
-    ScoreView,
+from storage.reviews import (
     accept_bursts,
-    is_manager_of,
+    flagged,
+    may_see_pay,
+    may_see_records,
+    member_records,
     record_labels,
     resolve_subject,
-    team_scores,
 )
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-
-
-def may_see_pay(actor: Actor, view: ScoreView, member_id: int) -> bool:
-    """Pay is shown to the member and their manager: never to teammates."""
-    return member_id == actor.member_id or view.manager_id == actor.member_id
 
 
 async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
@@ -41,7 +39,7 @@ async def score_reply(deps: Deps, actor: Actor, text: str) -> dict:
     team_id, member_id = await resolve_subject(
         deps.sessions, actor, mention.group(1) if mention else None
     )
-    view = await team_scores(deps.sessions, team_id, last=last)
+    view = await deps.scores.view(team_id, last=last)
     member = scored_or_refuse(actor, view, member_id)
     who = t(actor.locale, "score.you") if member_id == actor.member_id else member.name
     return score_message(
@@ -75,16 +73,6 @@ def _open_modal(body: dict) -> tuple[str, str | None]:
     return view["id"], view.get("hash") if isinstance(view.get("hash"), str) else None
 
 
-def _flagged(member) -> set[int]:
-    """Touches of a member left out as a burst, waiting for review."""
-    return {
-        r.id
-        for line in member.lines
-        for r in line.records
-        if r.kind == "touch" and r.reason == "burst_unreviewed"
-    }
-
-
 def register(app: AsyncApp, deps: Deps) -> None:
     guarded = listener(deps)
 
@@ -109,17 +97,21 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def records_view(actor: Actor, value: RecordsValue) -> dict:
-        view = await team_scores(deps.sessions, value.team, month=value.period)
-        manages = await is_manager_of(deps.sessions, actor, value.team)
-        if value.member != actor.member_id and not manages:
+        view = await deps.scores.view(value.team, month=value.period)
+        if not may_see_records(actor, view, value.member):
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
         member = scored_or_refuse(actor, view, value.member)
         line = next((li for li in member.lines if li.metric == value.metric), None)
         if line is None:
             raise BadPayload()  # a metric not on this member's card
-        labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in line.records])
-        flagged = len(_flagged(member)) if manages and value.member != actor.member_id else 0
-        return records_modal(actor.locale, actor.timezone, value, line, labels, flagged)
+        # The card is kept; the records behind it are read for this member alone.
+        values = await member_records(deps.sessions, value.team, view.period, value.member)
+        records = values[line.metric].records if line.metric in values else []
+        line = replace(line, records=records)
+        labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in records])
+        reviews = view.manager_id == actor.member_id and value.member != actor.member_id
+        waiting = len(flagged(values)) if reviews else 0
+        return records_modal(actor.locale, actor.timezone, value, line, labels, waiting)
 
     @app.action(Action.ACCEPT_BURST)
     @guarded
@@ -127,11 +119,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         value = RecordsValue.load(action.get("value"))
         view_id, _ = _open_modal(body)
-        view = await team_scores(deps.sessions, value.team, month=value.period)
+        view = await deps.scores.view(value.team, month=value.period)
         if view.manager_id != actor.member_id or value.member == actor.member_id:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
-        touch_ids = sorted(_flagged(scored_or_refuse(actor, view, value.member)))
-        await accept_bursts(deps.sessions, actor, value.team, value.member, touch_ids)
+        scored_or_refuse(actor, view, value.member)
+        values = await member_records(deps.sessions, value.team, view.period, value.member)
+        await accept_bursts(deps.sessions, actor, value.team, value.member, flagged(values))
         modal = await records_view(actor, value)
         await client.views_update(view_id=view_id, view=modal)
 
@@ -160,7 +153,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if actor.team_id is None:
             raise NoTeam()
         last = command_text(command.get("text"), Command.LEADERBOARD).casefold() in ("last", "上月")
-        view = await team_scores(deps.sessions, actor.team_id, last=last)
+        view = await deps.scores.view(actor.team_id, last=last)
         sees_all = view.manager_id == actor.member_id
         pay_for = {
             m.member_id for m in view.score.members if sees_all or m.member_id == actor.member_id

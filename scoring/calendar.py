@@ -77,3 +77,19 @@ class WorkCalendar:
                     total += (hi - lo).total_seconds()
             day += timedelta(days=1)
         return total
+
+    def after_working(self, start: datetime, seconds: float, limit_days: int = 800) -> datetime:
+        """The moment `seconds` of working hours after `start` (for when an SLA runs out)."""
+        left = seconds
+        day = self.local(start).date()
+        for _ in range(limit_days):
+            if self.is_working_day(day):
+                open_ = max(self.at(day, self.work_start), start)
+                close = self.at(day, self.work_end)
+                if close > open_:
+                    span = (close - open_).total_seconds()
+                    if left <= span:
+                        return open_ + timedelta(seconds=left)
+                    left -= span
+            day += timedelta(days=1)
+        raise ValueError("no working hours in sight")

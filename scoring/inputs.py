@@ -107,3 +107,6 @@ class TeamData:
     touches: list[TouchIn]
     followups: list[FollowupIn] = field(default_factory=list)
     holidays_country: str | None = None  # the team's; None: the scheme's
+    # Entries on other customers, read only for the burst rule when a load is narrowed to a
+    # few customers: the same loggers' entries within a burst window of the loaded ones.
+    neighbours: list[TouchIn] = field(default_factory=list)

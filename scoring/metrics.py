@@ -125,7 +125,7 @@ class Context:
         rules = self.version.anti_gaming
         out: dict[int, str] = {}
         by_logger: dict[int, list[TouchIn]] = defaultdict(list)
-        for t in self.data.touches:
+        for t in (*self.data.touches, *self.data.neighbours):
             by_logger[t.member_id].append(t)
         window = timedelta(minutes=rules.burst_minutes)
         for touches in by_logger.values():

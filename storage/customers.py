@@ -18,6 +18,7 @@ from storage.errors import (
     NotFound,
     NotOwner,
 )
+from storage.kept import record_change
 from storage.members import Actor
 from storage.models import Customer
 from storage.vocab import MAX_COMPANY, MAX_KEY, MAX_NAME, MAX_OCCUPATION, CustomerStatus
@@ -168,6 +169,7 @@ async def register_customer(
             )
             session.add(customer)
             await session.flush()
+            record_change(session, customer_id=customer.id, member_id=actor.member_id)
             customer = await session.scalar(_with_owner().where(Customer.id == customer.id))
             return view(customer), True
     except IntegrityError:
@@ -354,6 +356,7 @@ async def update_customer(
             customer.occupation = valid.occupation
             customer.segment = valid.segment
             customer.status = valid.status
+            record_change(session, customer_id=customer.id)
             await session.flush()
             return view(customer)
     except IntegrityError:

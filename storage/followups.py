@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
 from storage.errors import FollowupClosed, FollowupMoved, NotFound
+from storage.kept import record_change
 from storage.members import Actor
 from storage.models import Customer, Followup, utcnow
 from storage.vocab import CustomerStatus, FollowupStatus
@@ -108,6 +109,7 @@ async def complete(
         if f.status == FollowupStatus.OPEN:
             f.status = FollowupStatus.DONE
             f.done_at = now or utcnow()
+            record_change(session, customer_id=f.customer_id, member_id=actor.member_id)
         return _view(f)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.kept import record_change
 from storage.models import Member, utcnow
 
 log = logging.getLogger("crmpay.members")
@@ -110,6 +111,9 @@ async def ensure_member(
             if member is None:
                 member = Member(workspace_id=workspace_id, slack_user_id=user_id)
                 session.add(member)
+            if member.team_id is not None and member.name != profile.name[:200]:
+                # Ties on a leaderboard are listed by name.
+                record_change(session, team_id=member.team_id)
             member.name = profile.name[:200]
             member.timezone = profile.timezone
             member.locale = profile.locale

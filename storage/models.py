@@ -157,6 +157,8 @@ class Touch(Base):
         # are distinct in both SQLite and PostgreSQL).
         UniqueConstraint("member_id", "source_ref"),
         Index("ix_touches_customer_time", "customer_id", "occurred_at"),
+        # The burst rule reads a logger's entries around a moment of logging.
+        Index("ix_touches_member_logged", "member_id", "logged_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -250,3 +252,86 @@ class TeamMembership(Base):
     role: Mapped[str] = mapped_column(String(16))
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
     valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScorePeriod(Base):
+    """A team's period whose scores are kept: refreshed as its inputs change."""
+
+    __tablename__ = "score_periods"
+    __table_args__ = (UniqueConstraint("team_id", "period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    timezone: Mapped[str] = mapped_column(String(64))  # the team's when it was built
+    scheme: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(10))  # the scheme version's effective date
+    # Bumped by every refresh: a refresh that read an older one writes nothing.
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScorePart(Base):
+    """One customer's share of a kept period: each member's tallies from its records."""
+
+    __tablename__ = "score_parts"
+    __table_args__ = (Index("ix_score_parts_valid_until", "valid_until"),)
+
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("score_periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tallies: Mapped[str] = mapped_column(Text)  # JSON: member → metric → tally
+    # The last moment these tallies hold by the clock alone (an SLA running out, a follow-up
+    # falling due); None: until the records change.
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ScoreCard(Base):
+    """A member's kept period: what `/score` shows, and the tallies it was computed from."""
+
+    __tablename__ = "score_cards"
+
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("score_periods.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    total: Mapped[str] = mapped_column(String(8))  # a Decimal, e.g. "73.25"
+    tier: Mapped[str] = mapped_column(String(64))
+    card: Mapped[str] = mapped_column(Text)  # JSON: lines, pay, tallies
+
+
+class ScoreSnapshot(Base):
+    """A member's score at the end of a day (the latest refresh that day): history."""
+
+    __tablename__ = "score_snapshots"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # the team's local date
+    period: Mapped[str] = mapped_column(String(7))
+    rank: Mapped[int] = mapped_column(Integer)
+    total: Mapped[str] = mapped_column(String(8))
+    tier: Mapped[str] = mapped_column(String(64))
+    pay: Mapped[str] = mapped_column(String(24))  # a Decimal in `currency`
+    currency: Mapped[str] = mapped_column(String(3))
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ScoreChange(Base):
+    """An input of scoring changed; kept scores re-score what it touches, then drop it.
+
+    `customer_id`: that customer's records; `member_id` with `logged_at`: also that
+    logger's entries within a burst window of that moment; `team_id`: the whole team
+    (placements, calendar, scheme or names changed)."""
+
+    __tablename__ = "score_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer)
+    member_id: Mapped[int | None] = mapped_column(Integer)
+    logged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

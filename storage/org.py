@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.errors import FieldError, NotAdmin, TeamNotFound
 from storage.fields import known_zone, match_key, name_text
+from storage.kept import record_change
 from storage.members import NEVER, Actor
 from storage.models import AuditEntry, Member, Team, TeamMembership, utcnow
 from storage.vocab import MAX_KEY, MAX_TEAM_NAME, Role
@@ -192,6 +193,7 @@ async def upsert_team(
             changes[attr] = value
     if changes:
         await audit(session, workspace_id, actor_id, "team.update", name, **changes)
+        record_change(session, team_id=team.id)  # its calendar or scheme: score it again
     return team
 
 
@@ -225,6 +227,10 @@ async def place_member(
 async def _move(session: AsyncSession, m: Member, team_id: int, role: str) -> None:
     """Close the member's current placement and open the new one (the history pay reads)."""
     now = utcnow()
+    # Both teams' periods count days on the team: score them again.
+    if m.team_id is not None:
+        record_change(session, team_id=m.team_id)
+    record_change(session, team_id=team_id)
     await session.execute(
         update(TeamMembership)
         .where(TeamMembership.member_id == m.id, TeamMembership.valid_to.is_(None))

@@ -21,6 +21,7 @@ from storage.customers import (
 )
 from storage.customers import view as customer_view
 from storage.errors import AlreadyLogged, NotOwner
+from storage.kept import record_change
 from storage.members import Actor
 from storage.models import Customer, Followup, Member, Touch, utcnow
 from storage.vocab import (
@@ -281,6 +282,9 @@ async def log_touch(
                         due_on=valid.next_followup_on,
                     )
                 )
+            record_change(
+                session, customer_id=customer.id, member_id=actor.member_id, logged_at=now
+            )
             await session.flush()
             return LoggedTouch(_view(touch), created=True, followups_closed=closed)
     except IntegrityError:

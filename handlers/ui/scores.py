@@ -10,7 +10,9 @@ from handlers.meta import RecordsValue
 from handlers.ui import kit
 from handlers.ui.i18n import escape, fmt_date, fmt_datetime, fmt_money, t
 from scoring.results import MemberScore, MetricLine, Record
-from storage.scores import RecordLabel, ScoreView
+from scoring.tally import Tally
+from storage.kept import ScoreView
+from storage.reviews import RecordLabel
 
 GOOD = {
     "on_time",
@@ -39,13 +41,18 @@ def _money(locale: str, amount: Decimal, currency: str) -> str:
     return fmt_money(locale, int((amount * 100).to_integral_value()), currency)
 
 
+def _tally(line: MetricLine) -> Tally:
+    """The counts behind a line (kept with it; computed from its records when scored whole)."""
+    return line.tally if line.tally is not None else Tally.of(line.records)
+
+
 def why(locale: str, line: MetricLine, currency: str) -> str:
     """One short sentence saying where a line's points come from."""
     if not line.applicable:
         return t(locale, "why.na", weight=_num(line.weight, 0))
-    counted = [r for r in line.records if r.counted]
-    ok = sum(r.reason in GOOD for r in counted)
-    params: dict[str, Any] = {"ok": ok, "n": len(counted), "target": _pct(line.target)}
+    tally = _tally(line)
+    ok = sum(n for reason, n in tally.reasons.items() if reason in GOOD)
+    params: dict[str, Any] = {"ok": ok, "n": tally.counted, "target": _pct(line.target)}
     m = line.metric
     if m == "revenue":
         params["amount"] = _money(locale, line.raw or Decimal(0), currency)
@@ -58,7 +65,7 @@ def why(locale: str, line: MetricLine, currency: str) -> str:
     elif m == "timeliness":
         params["cutoff"] = line.detail.get("cutoff", "10:00")
     elif m == "satisfaction":
-        params["ratings"] = len(counted)
+        params["ratings"] = tally.counted
         csat = line.detail.get("csat_avg")
         nps = line.detail.get("nps")
         params["csat"] = f" · CSAT {csat:.1f}" if csat is not None else ""
@@ -68,9 +75,8 @@ def why(locale: str, line: MetricLine, currency: str) -> str:
         params["median"] = f" · median {median} h" if median is not None else ""
     text = t(locale, f"why.{m}", **params)
     # Pending records (not due yet, still inside the SLA) are not "not counted": they wait.
-    skipped = sum(not r.counted and r.reason not in ("not_due", "waiting") for r in line.records)
-    if skipped:
-        text += f" · {t(locale, 'why.not_counted', n=skipped)}"
+    if tally.skipped:
+        text += f" · {t(locale, 'why.not_counted', n=tally.skipped)}"
     return text
 
 
@@ -112,7 +118,7 @@ def score_message(
                 period=view.period.label,
             ).dump(),
         )
-        blocks.append(kit.section(text, accessory=button if line.records else None))
+        blocks.append(kit.section(text, accessory=button if _tally(line).shown else None))
     return kit.message(summary, blocks)
 
 

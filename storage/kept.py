@@ -1,0 +1,715 @@
+"""Kept scores: each team's period stored as member cards, refreshed as its inputs change.
+
+A write that changes what scoring reads queues a change (`record_change`, in the write's
+own transaction). `KeptScores.refresh` takes the queue, works out which customers of which
+kept periods it touches, re-scores only those customers (a narrowed load, see
+`storage.periods`), adds the difference to the members' tallies and settles the team
+again: cost follows the writes, not the size of the month. Every refresh reads in one
+short transaction, computes with no connection held, and writes in another, guarded by
+the period's generation so that two processes never interleave their results.
+
+`/score`, `/leaderboard` and App Home read cards (`KeptScores.view`); a period with
+changes still queued, or with tallies the clock has overtaken, is refreshed first, so a
+rep sees the touch they just logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from scoring.engine import settle, values_from_tallies
+from scoring.inputs import Period, TeamData
+from scoring.parts import add_parts, score_parts
+from scoring.results import MemberScore, MetricLine, Pay, TeamScore
+from scoring.scheme import Scheme
+from scoring.tally import Tally
+from storage.errors import NoRules, NoTeam
+from storage.models import (
+    Customer,
+    Member,
+    ScoreCard,
+    ScoreChange,
+    ScorePart,
+    ScorePeriod,
+    ScoreSnapshot,
+    Team,
+    TeamMembership,
+    Touch,
+    utcnow,
+)
+from storage.periods import (
+    Placement,
+    bounds,
+    current_period,
+    days_on_team,
+    load_team_data,
+    placements,
+    scheme_named,
+)
+
+log = logging.getLogger("crmpay.scores")
+
+# Changes taken per refresh; the rest wait for the next one.
+BATCH = 5000
+# Past this many customers a period is re-read whole: one pass beats many narrow ones.
+WHOLE_AT = 400
+
+
+def record_change(
+    session: AsyncSession,
+    *,
+    customer_id: int | None = None,
+    member_id: int | None = None,
+    logged_at: datetime | None = None,
+    team_id: int | None = None,
+) -> None:
+    """Queue a change to scoring's inputs, in the transaction that makes it."""
+    session.add(
+        ScoreChange(
+            customer_id=customer_id, member_id=member_id, logged_at=logged_at, team_id=team_id
+        )
+    )
+
+
+# --- cards as JSON: Decimals travel as strings, tagged -----------------------------------
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def _hook(obj: dict) -> Any:
+    return Decimal(obj["$d"]) if len(obj) == 1 and "$d" in obj else obj
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=_default, separators=(",", ":"), sort_keys=True)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_hook)
+
+
+def _dump_part(part: dict[int, dict[str, Tally]]) -> str:
+    return _dumps({str(m): {k: t.dump() for k, t in ms.items()} for m, ms in part.items()})
+
+
+def _load_part(text: str) -> dict[int, dict[str, Tally]]:
+    return {int(m): {k: Tally.load(t) for k, t in ms.items()} for m, ms in _loads(text).items()}
+
+
+def _card(member: MemberScore) -> str:
+    p = member.pay
+    return _dumps(
+        {
+            "name": member.name,
+            "role": member.role,
+            "pay": {
+                "currency": p.currency,
+                "base": p.base,
+                "variable": p.variable,
+                "multiplier": p.multiplier,
+                "team_bonus": p.team_bonus,
+                "capped": p.capped,
+                "total": p.total,
+                "days": p.days,
+                "period_days": p.period_days,
+                "pool_unpaid": p.pool_unpaid,
+            },
+            "lines": [
+                {
+                    "metric": line.metric,
+                    "raw": line.raw,
+                    "target": line.target,
+                    "normalised": line.normalised,
+                    "weight": line.weight,
+                    "effective_weight": line.effective_weight,
+                    "points": line.points,
+                    "detail": line.detail,
+                    "tally": (line.tally or Tally()).dump(),
+                }
+                for line in member.lines
+            ],
+        }
+    )
+
+
+def _member(row: ScoreCard, name: str | None = None) -> MemberScore:
+    card = _loads(row.card)
+    lines = [
+        MetricLine(
+            metric=li["metric"],
+            raw=li["raw"],
+            target=li["target"],
+            normalised=li["normalised"],
+            weight=li["weight"],
+            effective_weight=li["effective_weight"],
+            points=li["points"],
+            records=[],
+            detail=li["detail"],
+            tally=Tally.load(li["tally"]),
+        )
+        for li in card["lines"]
+    ]
+    return MemberScore(
+        row.member_id,
+        name or card["name"],
+        card["role"],
+        lines,
+        Decimal(row.total),
+        row.tier,
+        Pay(**card["pay"]),
+        row.rank,
+    )
+
+
+def _tallies(row: ScoreCard) -> dict[str, Tally]:
+    return {li["metric"]: Tally.load(li["tally"]) for li in _loads(row.card)["lines"]}
+
+
+# --- what a refresh does to one kept period ----------------------------------------------
+
+
+@dataclass
+class _Work:
+    """One kept period's share of a refresh: read, then computed, then written."""
+
+    period_id: int
+    generation: int
+    team: Team
+    period: Period
+    scheme: Scheme
+    only: set[int] | None  # None: the whole period
+    data: TeamData | None = None
+    old_parts: dict[int, str] = field(default_factory=dict)
+    cards: list[ScoreCard] = field(default_factory=list)
+    # computed
+    parts: dict[int, tuple[str, datetime | None]] = field(default_factory=dict)
+    score: TeamScore | None = None
+
+
+def _compute(work: _Work, now: datetime) -> None:
+    """Re-score the work's customers and settle its team (pure Python, no connection)."""
+    assert work.data is not None
+    version = work.scheme.version_for(work.period.first_day)
+    new, until = score_parts(work.data, work.scheme, now, work.only)
+    if work.only is None:
+        totals: dict[int, dict[str, Tally]] = {}
+        for part in new.values():
+            add_parts(totals, part)
+    else:
+        totals = {row.member_id: _tallies(row) for row in work.cards}
+        for cid in work.only:
+            if cid in work.old_parts:
+                add_parts(totals, _load_part(work.old_parts[cid]), -1)
+            if cid in new:
+                add_parts(totals, new[cid])
+    values = {
+        m.id: values_from_tallies(version, m.role, totals.get(m.id, {}))
+        for m in work.data.members
+        if m.role in version.roles
+    }
+    work.score = settle(work.team.id, work.period, work.data.members, values, work.scheme)
+    # A customer with nothing to count yet is still kept while the clock can change that.
+    work.parts = {
+        cid: (_dump_part(new.get(cid, {})), max(until[cid], now) if cid in until else None)
+        for cid in new.keys() | until.keys()
+    }
+
+
+class KeptScores:
+    """The kept scores of every team: refresh them, read them, rebuild them."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self._lock = asyncio.Lock()
+        self.refreshed = 0  # changes taken since start, for the curious
+
+    # --- reading ---------------------------------------------------------------------
+
+    async def view(
+        self,
+        team_id: int,
+        month: str | None = None,
+        last: bool = False,
+        now: datetime | None = None,
+    ) -> ScoreView:
+        """A team's period as kept, refreshed first if anything it shows is out of date."""
+        now = now or utcnow()
+        async with self.sessions.begin() as session:
+            team = await session.get(Team, team_id)
+            if team is None:
+                raise NoTeam()
+            period = _period_of(team, month, last, now)
+            scheme = scheme_named(team.scheme)
+            try:
+                version = scheme.version_for(period.first_day)
+            except LookupError:
+                raise NoRules(period=period.label, scheme=scheme.name) from None
+            kept = await _kept_period(session, team.id, period.label)
+            fresh = (
+                kept is not None
+                and (kept.timezone, kept.scheme, kept.version)
+                == (team.timezone, team.scheme, version.effective_from.isoformat())
+                and not await _pending(session, kept.id, now)
+            )
+        if not fresh:
+            await self.refresh(now, want=(team_id, period.label))
+        return await self._read(team_id, now, month, last)
+
+    async def _read(self, team_id: int, now: datetime, month: str | None, last: bool) -> ScoreView:
+        async with self.sessions.begin() as session:
+            team = await session.get(Team, team_id)
+            if team is None:
+                raise NoTeam()
+            period = _period_of(team, month, last, now)
+            kept = await _kept_period(session, team.id, period.label)
+            cards = (
+                list(await session.scalars(select(ScoreCard).where(ScoreCard.period_id == kept.id)))
+                if kept is not None
+                else []
+            )
+            found = await placements(session, team.id, period)
+            present = frozenset(p.member_id for p in found if days_on_team(p, period))
+            people = (
+                await session.execute(
+                    select(Member.id, Member.slack_user_id, Member.name).where(
+                        or_(Member.team_id == team.id, Member.id.in_(list(present) or [-1]))
+                    )
+                )
+            ).all()
+            team_name, manager_id, scheme_name = team.name, team.manager_id, team.scheme
+            version = kept.version if kept is not None else ""
+        names = {mid: name for mid, _, name in people}
+        members = sorted(
+            (_member(row, names.get(row.member_id)) for row in cards),
+            key=lambda m: (m.rank, m.name, m.member_id),
+        )
+        score = TeamScore(team_id, period.label, scheme_name, version, members)
+        return ScoreView(
+            team_id,
+            team_name,
+            manager_id,
+            period,
+            score,
+            {mid: uid for mid, uid, _ in people},
+            projected=now < bounds(period)[1],
+            present=present,
+        )
+
+    async def pending(self) -> bool:
+        async with self.sessions.begin() as session:
+            return bool(await session.scalar(select(exists().where(ScoreChange.id.is_not(None)))))
+
+    # --- refreshing ------------------------------------------------------------------
+
+    async def refresh(
+        self, now: datetime | None = None, *, want: tuple[int, str] | None = None
+    ) -> int:
+        """Take queued changes and expired tallies, re-score what they touch; build the
+        period `want` (team id, YYYY-MM) if it is not kept yet. Returns changes taken."""
+        async with self._lock:
+            now = now or utcnow()
+            if want is not None:
+                async with self.sessions.begin() as session:
+                    await _ensure_kept(session, *want, now)
+            taken = 0
+            for _ in range(100):  # a queue that keeps growing still lets the reader go
+                done, more = await self._refresh_once(now)
+                taken += done
+                if not more:
+                    break
+            self.refreshed += taken
+            return taken
+
+    async def _refresh_once(self, now: datetime) -> tuple[int, bool]:
+        async with self.sessions.begin() as session:
+            changes = list(
+                await session.scalars(select(ScoreChange).order_by(ScoreChange.id).limit(BATCH))
+            )
+            expired = (
+                await session.execute(
+                    select(ScorePart.period_id, ScorePart.customer_id).where(
+                        ScorePart.valid_until < now
+                    )
+                )
+            ).all()
+            works = await self._plan(session, changes, expired, now)
+            for work in works:
+                await _read_work(session, work)
+        # The scoring itself runs beside the event loop with no connection held.
+        if works:
+            await asyncio.to_thread(lambda: [_compute(w, now) for w in works])
+        conflicts = 0
+        async with self.sessions.begin() as session:
+            for work in works:
+                conflicts += not await _write_work(session, work, now)
+            if not conflicts and changes:
+                await session.execute(
+                    delete(ScoreChange).where(ScoreChange.id.in_([c.id for c in changes]))
+                )
+        if conflicts:
+            log.info("kept scores: %d period(s) refreshed elsewhere meanwhile", conflicts)
+        return len(changes), len(changes) == BATCH or bool(conflicts)
+
+    async def _plan(
+        self,
+        session: AsyncSession,
+        changes: list[ScoreChange],
+        expired: Iterable,
+        now: datetime,
+    ) -> list[_Work]:
+        """Which customers of which kept periods the changes and the clock touch."""
+        kept = {row.id: row for row in await session.scalars(select(ScorePeriod))}
+        if not kept:
+            return []
+        teams = {t.id: t for t in await session.scalars(select(Team))}
+        whole: set[int] = set()  # kept period ids re-read whole
+        only: dict[int, set[int]] = {}
+        for row in kept.values():
+            team = teams.get(row.team_id)
+            if team is None:
+                continue
+            try:
+                version = scheme_named(team.scheme).version_for(_period(row).first_day)
+            except LookupError:
+                continue  # no rules for it any more: left as it was
+            same = (row.timezone, row.scheme, row.version) == (
+                team.timezone,
+                team.scheme,
+                version.effective_from.isoformat(),
+            )
+            if row.generation == 0 or not same:
+                whole.add(row.id)
+        changed_teams = {c.team_id for c in changes if c.team_id is not None}
+        whole |= {pid for pid, row in kept.items() if row.team_id in changed_teams}
+        for pid, cid in expired:
+            only.setdefault(pid, set()).add(cid)
+        customers = {c.customer_id for c in changes if c.customer_id is not None}
+        # A logger's new entry can tip their entries on other customers into a burst.
+        reach = max(
+            (
+                scheme_named(teams[r.team_id].scheme)
+                .version_for(_period(r).first_day)
+                .anti_gaming.burst_minutes
+                for r in kept.values()
+                if r.team_id in teams
+            ),
+            default=0,
+        )
+        near = [
+            (c.member_id, c.logged_at)
+            for c in changes
+            if c.member_id is not None and c.logged_at is not None
+        ]
+        for chunk in _chunks(near, 200):
+            window = timedelta(minutes=reach)
+            rows = await session.execute(
+                select(Touch.customer_id)
+                .where(
+                    or_(
+                        *(
+                            (Touch.member_id == m)
+                            & (Touch.logged_at > at - window)
+                            & (Touch.logged_at < at + window)
+                            for m, at in chunk
+                        )
+                    )
+                )
+                .distinct()
+            )
+            customers |= {cid for (cid,) in rows}
+        if customers:
+            ids = sorted(customers)
+            for chunk in _chunks(ids, 2000):
+                for pid, cid in await session.execute(
+                    select(ScorePart.period_id, ScorePart.customer_id).where(
+                        ScorePart.customer_id.in_(chunk)
+                    )
+                ):
+                    if pid in kept:
+                        only.setdefault(pid, set()).add(cid)
+                owners = await session.execute(
+                    select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk))
+                )
+                involved: dict[int, set[int]] = {}
+                for cid, owner in owners:
+                    involved.setdefault(owner, set()).add(cid)
+                for c in changes:
+                    if c.customer_id in customers and c.member_id is not None:
+                        involved.setdefault(c.member_id, set()).add(c.customer_id)
+                stays = await session.execute(
+                    select(
+                        TeamMembership.member_id,
+                        TeamMembership.team_id,
+                        TeamMembership.valid_from,
+                        TeamMembership.valid_to,
+                    ).where(TeamMembership.member_id.in_(sorted(involved)))
+                )
+                for mid, team_id, since, until in stays:
+                    for pid, row in kept.items():
+                        if row.team_id != team_id:
+                            continue
+                        start, end = bounds(_period(row))
+                        if since < end + timedelta(days=7) and (until is None or until > start):
+                            only.setdefault(pid, set()).update(involved[mid])
+        works = []
+        for pid in sorted(set(only) | whole):
+            row = kept[pid]
+            team = teams.get(row.team_id)
+            if team is None:
+                continue
+            customers_here = None if pid in whole else only[pid]
+            if customers_here is not None and len(customers_here) > WHOLE_AT:
+                customers_here = None
+            works.append(
+                _Work(
+                    pid,
+                    row.generation,
+                    team,
+                    _period(row, team.timezone),
+                    scheme_named(team.scheme),
+                    customers_here,
+                )
+            )
+        return works
+
+    # --- rebuilding ------------------------------------------------------------------
+
+    async def rebuild(self, team_id: int | None = None, now: datetime | None = None) -> int:
+        """Re-score kept periods whole (every team's, or one team's), keeping every team's
+        open period from now on; returns how many periods were built."""
+        now = now or utcnow()
+        async with self.sessions.begin() as session:
+            teams = list(
+                await session.scalars(
+                    select(Team).where(Team.id == team_id) if team_id is not None else select(Team)
+                )
+            )
+            for team in teams:
+                await _ensure_kept(session, team.id, current_period(team.timezone, now).label, now)
+            await session.execute(
+                update(ScorePeriod)
+                .where(ScorePeriod.team_id.in_([t.id for t in teams]))
+                .values(generation=0)
+            )
+        async with self._lock:
+            while (await self._refresh_once(now))[1]:
+                pass
+        async with self.sessions.begin() as session:
+            return int(
+                await session.scalar(
+                    select(func.count())
+                    .select_from(ScorePeriod)
+                    .where(ScorePeriod.team_id.in_([t.id for t in teams]))
+                )
+                or 0
+            )
+
+    async def run(self, every: float = 0.25) -> None:
+        """Keep refreshing in the background (cancel to stop)."""
+        while True:
+            try:
+                await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database outage: try again later
+                log.warning("kept scores: refresh failed", exc_info=True)
+                await asyncio.sleep(5)
+            await asyncio.sleep(every)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _period(row: ScorePeriod, timezone: str | None = None) -> Period:
+    year, month = (int(x) for x in row.period.split("-"))
+    return Period(year, month, timezone or row.timezone)
+
+
+def _period_of(team: Team, month: str | None, last: bool, now: datetime) -> Period:
+    if month:
+        year, mon = (int(x) for x in month.split("-"))
+        period = Period(year, mon, team.timezone)
+    else:
+        period = current_period(team.timezone, now)
+    return period.previous if last else period
+
+
+async def _kept_period(session: AsyncSession, team_id: int, label: str) -> ScorePeriod | None:
+    return await session.scalar(
+        select(ScorePeriod).where(ScorePeriod.team_id == team_id, ScorePeriod.period == label)
+    )
+
+
+async def _pending(session: AsyncSession, period_id: int, now: datetime) -> bool:
+    """Changes are queued, or some of the period's tallies have been overtaken by the clock."""
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(ScoreChange.id.is_not(None))
+                | exists().where(ScorePart.period_id == period_id, ScorePart.valid_until < now)
+            )
+        )
+    )
+
+
+async def _ensure_kept(session: AsyncSession, team_id: int, label: str, now: datetime) -> None:
+    """Start keeping a team's period (generation 0: to be built whole)."""
+    if await _kept_period(session, team_id, label) is not None:
+        return
+    team = await session.get(Team, team_id)
+    if team is None:
+        return
+    year, month = (int(x) for x in label.split("-"))
+    try:
+        version = scheme_named(team.scheme).version_for(date(year, month, 1))
+    except LookupError:
+        return
+    try:
+        async with session.begin_nested():
+            session.add(
+                ScorePeriod(
+                    team_id=team_id,
+                    period=label,
+                    timezone=team.timezone,
+                    scheme=team.scheme,
+                    version=version.effective_from.isoformat(),
+                    generation=0,
+                    as_of=now,
+                    built_at=now,
+                )
+            )
+    except IntegrityError:
+        pass  # another process started keeping it first
+
+
+async def _read_work(session: AsyncSession, work: _Work) -> None:
+    version = work.scheme.version_for(work.period.first_day)
+    found: list[Placement] = await placements(session, work.team.id, work.period)
+    work.data = await load_team_data(
+        session, work.team, work.period, version, found, only=work.only
+    )
+    if work.only is not None:
+        ids = sorted(work.only)
+        for chunk in _chunks(ids, 2000):
+            rows = await session.execute(
+                select(ScorePart.customer_id, ScorePart.tallies).where(
+                    ScorePart.period_id == work.period_id, ScorePart.customer_id.in_(chunk)
+                )
+            )
+            work.old_parts.update(dict(rows.all()))
+        work.cards = list(
+            await session.scalars(select(ScoreCard).where(ScoreCard.period_id == work.period_id))
+        )
+
+
+async def _write_work(session: AsyncSession, work: _Work, now: datetime) -> bool:
+    """Store a computed period, if no one else refreshed it since it was read."""
+    assert work.score is not None
+    version = work.scheme.version_for(work.period.first_day)
+    moved = await session.execute(
+        update(ScorePeriod)
+        .where(ScorePeriod.id == work.period_id, ScorePeriod.generation == work.generation)
+        .values(
+            generation=work.generation + 1,
+            as_of=now,
+            timezone=work.team.timezone,
+            scheme=work.team.scheme,
+            version=version.effective_from.isoformat(),
+        )
+    )
+    if not moved.rowcount:
+        return False
+    gone = delete(ScorePart).where(ScorePart.period_id == work.period_id)
+    if work.only is None:
+        await session.execute(gone)
+    else:
+        for chunk in _chunks(sorted(work.only), 2000):
+            await session.execute(gone.where(ScorePart.customer_id.in_(chunk)))
+    if work.parts:
+        await session.execute(
+            ScorePart.__table__.insert(),
+            [
+                {"period_id": work.period_id, "customer_id": cid, "tallies": t, "valid_until": u}
+                for cid, (t, u) in work.parts.items()
+            ],
+        )
+    await session.execute(delete(ScoreCard).where(ScoreCard.period_id == work.period_id))
+    members = work.score.members
+    if members:
+        await session.execute(
+            ScoreCard.__table__.insert(),
+            [
+                {
+                    "period_id": work.period_id,
+                    "member_id": m.member_id,
+                    "rank": m.rank,
+                    "total": str(m.total),
+                    "tier": m.tier,
+                    "card": _card(m),
+                }
+                for m in members
+            ],
+        )
+    # One snapshot per member per day of the period: the day's latest.
+    day = now.astimezone(ZoneInfo(work.period.timezone)).date()
+    if work.period.first_day <= day < work.period.next_first_day and members:
+        await session.execute(
+            delete(ScoreSnapshot).where(
+                ScoreSnapshot.team_id == work.team.id, ScoreSnapshot.day == day
+            )
+        )
+        await session.execute(
+            ScoreSnapshot.__table__.insert(),
+            [
+                {
+                    "member_id": m.member_id,
+                    "team_id": work.team.id,
+                    "day": day,
+                    "period": work.period.label,
+                    "rank": m.rank,
+                    "total": str(m.total),
+                    "tier": m.tier,
+                    "pay": str(m.pay.total),
+                    "currency": m.pay.currency,
+                    "as_of": now,
+                }
+                for m in members
+            ],
+        )
+    return True
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """A team's scores for a period, with what the page needs to name people."""
+
+    team_id: int
+    team_name: str
+    manager_id: int | None
+    period: Period
+    score: TeamScore
+    user_ids: dict[int, str]  # member id → Slack user id
+    # Still open: its pay is a projection. An ended period's pay is what it is.
+    projected: bool = True
+    present: frozenset[int] = frozenset()  # members on the team in the period, any role
+
+    def scored(self, member_id: int) -> MemberScore | None:
+        return next((m for m in self.score.members if m.member_id == member_id), None)
