@@ -1,8 +1,10 @@
 """Score a realistic month at scale: 1,000 members in 50 teams, 1,000,000 touches.
 
 Generates the organisation into a scratch database (SQLite file, or a scratch PostgreSQL
-database beside --database-url, dropped afterwards), then times scoring every team and
-answering one `/score` (load + score + render), as the bot does.
+database beside --database-url, dropped afterwards), then times, in one run: the floor (one
+aggregate scan of the touches), a full recompute of every team, building and reading the
+kept scores, one `/score` answered from them, and the refresh work each new touch costs.
+The last line is machine-readable.
 
     .venv/bin/python bench/scoring_scale.py
     .venv/bin/python bench/scoring_scale.py --database-url postgresql+asyncpg://postgres@127.0.0.1/test
@@ -24,14 +26,17 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
 from handlers.ui.scores import score_message
 from storage.db import Database, run_admin_sql
+from storage.kept import KeptScores
+from storage.members import _actor
 from storage.migrate import upgrade
 from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch
 from storage.scores import team_scores
+from storage.touches import TouchDraft, log_touch
 
 WS = "TBENCH"
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -170,7 +175,57 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                 for f in range(members * 30)
             ],
         )
+    # Planner statistics, as after `crmpay db upgrade` on a filled database.
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE")
     return time.perf_counter() - start
+
+
+async def _floor(db: Database) -> float:
+    """One aggregate scan of the same rows: touches by member and kind, distinct customers."""
+    t0 = time.perf_counter()
+    async with db.engine.connect() as conn:
+        await conn.execute(
+            select(
+                Touch.member_id,
+                Touch.kind,
+                func.count(),
+                func.count(Touch.customer_id.distinct()),
+                func.sum(Touch.amount_minor),
+            ).group_by(Touch.member_id, Touch.kind)
+        )
+    return time.perf_counter() - t0
+
+
+async def _actors(db: Database, ids: list[int]) -> dict[int, object]:
+    async with db.sessions.begin() as s:
+        return {m.id: _actor(m) for m in await s.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+async def _refresh_cost(
+    db: Database, kept: KeptScores, now: datetime, batch: int, rounds: int, customers: int
+):
+    """Log `batch` touches (random reps, their own customers), then refresh; per touch."""
+    rnd = random.Random(batch)
+    spent = 0.0
+    logged = 0
+    for _ in range(rounds):
+        picks = [rnd.randrange(1, customers + 1) for _ in range(batch)]
+        actors = await _actors(db, sorted({(c - 1) // 20 + 1 for c in picks}))
+        for c in picks:
+            actor = actors[(c - 1) // 20 + 1]
+            await log_touch(
+                db.sessions,
+                actor,
+                TouchDraft(kind="call", customer_id=c, occurred_at=now - timedelta(hours=1)),
+                currency="CNY",
+                now=now,
+            )
+            logged += 1
+        t0 = time.perf_counter()
+        await kept.refresh(now)
+        spent += time.perf_counter() - t0
+    return spent * 1000 / logged
 
 
 async def measure(url: str, args) -> None:
@@ -181,25 +236,46 @@ async def measure(url: str, args) -> None:
         f"generated {args.members} members, {args.teams} teams, {args.members * 20} customers, "
         f"{args.touches} touches in {took:.1f}s ({args.touches / took:,.0f} touches/s)"
     )
+    floor = min([await _floor(db) for _ in range(2)])
+    print(f"aggregate scan of the touches (member x kind, distinct customers): {floor:.2f}s")
     t0 = time.perf_counter()
     scored = 0
     for team_id in range(1, args.teams + 1):
         view = await team_scores(db.sessions, team_id, now=now)
         scored += len(view.score.members)
     whole = time.perf_counter() - t0
-    print(f"score the whole org ({scored} members scored): {whole:.2f}s")
+    print(f"full recompute of the org ({scored} members scored): {whole:.2f}s")
+    kept = KeptScores(db.sessions)
+    t0 = time.perf_counter()
+    await kept.rebuild(now=now)
+    built = time.perf_counter() - t0
+    print(f"build the kept scores of the org (per-customer tallies + cards): {built:.2f}s")
+    t0 = time.perf_counter()
+    for team_id in range(1, args.teams + 1):
+        await kept.view(team_id, now=now)
+    read = time.perf_counter() - t0
+    print(f"read the kept scores of the whole org: {read:.3f}s")
     one = []
     for i in range(args.repeat):
         t1 = time.perf_counter()
-        view = await team_scores(db.sessions, 1 + i % args.teams, now=now)
+        view = await kept.view(1 + i % args.teams, now=now)
         member = view.score.members[0]
         score_message("en", view, member, who="Rep", show_pay=True)
         one.append(time.perf_counter() - t1)
+    p50 = statistics.median(one) * 1000
+    print(f"one /score from kept scores (read + render), {args.repeat} runs: median {p50:.1f} ms")
+    single = await _refresh_cost(db, kept, now, 1, 20, args.members * 20)
+    batched = await _refresh_cost(db, kept, now, 50, 4, args.members * 20)
     print(
-        f"one /score (load the team's month + score + render), {args.repeat} runs: "
-        f"median {statistics.median(one) * 1000:.0f} ms, max {max(one) * 1000:.0f} ms"
+        f"refresh work per touch: {single:.1f} ms refreshed alone, "
+        f"{batched:.2f} ms when 50 are refreshed together"
     )
     await db.dispose()
+    print(
+        f"org_full_s={whole:.2f} org_kept_s={read:.3f} floor_s={floor:.2f} "
+        f"score_p50_ms={p50:.1f} refresh_ms_per_touch={batched:.2f} "
+        f"refresh_single_ms={single:.1f} org_build_s={built:.2f}"
+    )
 
 
 def main() -> None:

@@ -155,6 +155,47 @@ def org_import(path: str) -> None:
 
 
 @main.group()
+def scores() -> None:
+    """Kept scores: the cards /score and the leaderboards read."""
+
+
+@scores.command("rebuild")
+@click.option("--team", "team_name", default=None, help="Only this team (its name).")
+def scores_rebuild(team_name: str | None) -> None:
+    """Score every kept period again from the rows (after a restore, or rows edited by hand)."""
+    import time
+
+    from sqlalchemy import select
+
+    from bot.settings import DatabaseSettings
+    from storage.db import Database
+    from storage.fields import match_key
+    from storage.kept import KeptScores
+    from storage.models import Team
+
+    async def run() -> int:
+        db = Database(_settings(DatabaseSettings).database_url)
+        try:
+            team_id = None
+            if team_name:
+                async with db.sessions.begin() as session:
+                    team_id = await session.scalar(
+                        select(Team.id).where(Team.name_key == match_key(team_name))
+                    )
+                if team_id is None:
+                    click.echo(f"crmpay: error: no team named {team_name!r}", err=True)
+                    sys.exit(2)
+            return await KeptScores(db.sessions).rebuild(team_id)
+        finally:
+            await db.dispose()
+
+    started = time.perf_counter()
+    count = asyncio.run(run())
+    took = time.perf_counter() - started
+    click.echo(f"crmpay: rebuilt {count} kept period(s) in {took:.1f}s")
+
+
+@main.group()
 def db() -> None:
     """Database schema commands."""
 

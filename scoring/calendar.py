@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+
+
+@lru_cache(maxsize=64)
+def _country_holidays(country: str) -> holidays.HolidayBase:
+    """A country's public holidays, built once per process (years fill in as asked)."""
+    return holidays.country_holidays(country)
 
 
 class WorkCalendar:
@@ -31,7 +37,7 @@ class WorkCalendar:
 
     @cached_property
     def _holidays(self) -> holidays.HolidayBase | dict:
-        return holidays.country_holidays(self.country) if self.country else {}
+        return _country_holidays(self.country) if self.country else {}
 
     def is_working_day(self, day: date) -> bool:
         known = self._working.get(day)

@@ -41,6 +41,7 @@ ANSWER_GRACE = timedelta(days=7)
 # A narrowed load asks for a logger's neighbours in at most this many time ranges.
 MAX_RANGES = 48
 
+
 @lru_cache(maxsize=16)
 def scheme_named(name: str) -> Scheme:
     """A shipped scheme, parsed once per process."""
@@ -183,6 +184,52 @@ def _merged(moments: list[datetime], reach: timedelta) -> list[tuple[datetime, d
     return out
 
 
+async def _scope_among(
+    session: AsyncSession,
+    ids: list[int],
+    members: list[int],
+    agents: list[int],
+    start: datetime,
+    end: datetime,
+) -> tuple[set[int], set[int]]:
+    """Of these customers, those the team answers for (owned by a period member, or handled
+    by one of its service agents in the period), and those it owns."""
+    owned: set[int] = set()
+    handled: set[int] = set()
+    for chunk in (ids[i : i + 2000] for i in range(0, len(ids), 2000)):
+        owned |= set(
+            await session.scalars(
+                select(Customer.id).where(Customer.id.in_(chunk), Customer.owner_id.in_(members))
+            )
+        )
+        if agents:
+            handled |= set(
+                await session.scalars(
+                    select(Touch.customer_id)
+                    .where(
+                        Touch.customer_id.in_(chunk),
+                        Touch.member_id.in_(agents),
+                        Touch.occurred_at >= start,
+                        Touch.occurred_at < end,
+                    )
+                    .distinct()
+                )
+            )
+    return owned | handled, owned
+
+
+def _team_reads(
+    row, scope: set[int], owned: set[int], members: set[int], start, end, lookback: datetime
+) -> bool:
+    """Whether a whole-team load reads this touch (the same rule as its query)."""
+    when = row.occurred_at
+    return (
+        (row.customer_id in scope and start <= when < end + ANSWER_GRACE)
+        or (row.customer_id in owned and row.kind == "order" and lookback <= when < start)
+        or (row.member_id in members and start <= when < end)
+    )
+
+
 async def load_team_data(
     session: AsyncSession,
     team: Team,
@@ -206,77 +253,68 @@ async def load_team_data(
         lookback_days = version.retention_lookback_days
     if min_order_minor is None:
         min_order_minor = int(version.anti_gaming.min_order_amount * 100)
+    lookback = start - timedelta(days=lookback_days)
     if found is None:
         found = await placements(session, team.id, period)
     on_team = scored_days(found, period)
-    period_members = (
-        select(TeamMembership.member_id)
-        .where(_overlapping(team.id, start, end), TeamMembership.role.in_(SCORED_ROLES))
-        .scalar_subquery()
-    )
+    # The placements overlapping the period say who its members and agents are.
+    member_ids = sorted({p.member_id for p in found if p.role in SCORED_ROLES})
+    agent_ids = sorted({p.member_id for p in found if p.role == "service"})
     members = (
-        await session.execute(select(Member.id, Member.name).where(Member.id.in_(period_members)))
+        await session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids)))
     ).all()
-    owned = select(Customer.id).where(Customer.owner_id.in_(period_members))
-    # And the customers the service agents handled (they own none): every entry on them is
-    # read. One IN over a union keeps the customer index usable (an OR of two does not).
-    agents = (
-        select(TeamMembership.member_id)
-        .where(_overlapping(team.id, start, end), TeamMembership.role == "service")
-        .scalar_subquery()
-    )
-    handled = select(Touch.customer_id).where(
-        Touch.member_id.in_(agents), Touch.occurred_at >= start, Touch.occurred_at < end
-    )
-    in_scope = union(owned, handled).subquery()
-    scope = select(in_scope.c[0])
     wanted = sorted(set(only)) if only is not None else None
+    if wanted is None:
+        owned_q = select(Customer.id).where(Customer.owner_id.in_(member_ids))
+        # And the customers the service agents handled (they own none): every entry on
+        # them is read. One IN over a union keeps the customer index usable.
+        handled = select(Touch.customer_id).where(
+            Touch.member_id.in_(agent_ids), Touch.occurred_at >= start, Touch.occurred_at < end
+        )
+        in_scope = union(owned_q, handled).subquery()
+        scope_in = Touch.customer_id.in_(select(in_scope.c[0]))
+        customer_in = Customer.id.in_(select(in_scope.c[0]))
+        owned_in = Touch.customer_id.in_(owned_q)
+    else:
+        scope_ids, owned_ids = await _scope_among(
+            session, wanted, member_ids, agent_ids, start, end
+        )
+        scope_in = Touch.customer_id.in_(sorted(scope_ids))
+        customer_in = Customer.id.in_(sorted(scope_ids))
+        owned_in = Touch.customer_id.in_(sorted(owned_ids))
     first_orders = (
         select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
-        .where(
-            Touch.kind == "order",
-            Touch.amount_minor >= min_order_minor,
-            Touch.customer_id.in_(wanted) if wanted is not None else Touch.customer_id.in_(scope),
-        )
+        .where(Touch.kind == "order", Touch.amount_minor >= min_order_minor, scope_in)
         .group_by(Touch.customer_id)
         .subquery()
     )
-    customer_query = (
-        select(
-            Customer.id,
-            Customer.owner_id,
-            Customer.created_at,
-            Customer.status,
-            Customer.phone,
-            Customer.occupation,
-            Customer.segment,
-            first_orders.c.first,
+    customers = (
+        await session.execute(
+            select(
+                Customer.id,
+                Customer.owner_id,
+                Customer.created_at,
+                Customer.status,
+                Customer.phone,
+                Customer.occupation,
+                Customer.segment,
+                first_orders.c.first,
+            )
+            .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
+            .where(customer_in)
         )
-        .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
-        .where(Customer.id.in_(scope))
-    )
-    if wanted is not None:
-        customer_query = customer_query.where(Customer.id.in_(wanted))
-    customers = (await session.execute(customer_query)).all()
+    ).all()
     # The rows a whole-team load reads; a narrowed one reads the same, for its customers.
     team_rows = or_(
-        and_(
-            Touch.customer_id.in_(scope),
-            Touch.occurred_at >= start,
-            Touch.occurred_at < end + ANSWER_GRACE,
-        ),
+        and_(scope_in, Touch.occurred_at >= start, Touch.occurred_at < end + ANSWER_GRACE),
         # Before the period only orders matter (who bought recently).
         and_(
-            Touch.customer_id.in_(owned),
+            owned_in,
             Touch.kind == "order",
-            Touch.occurred_at >= start - timedelta(days=lookback_days),
+            Touch.occurred_at >= lookback,
             Touch.occurred_at < start,
         ),
-        and_(
-            Touch.member_id.in_(period_members),
-            Touch.occurred_at >= start,
-            Touch.occurred_at < end,
-        ),
+        and_(Touch.member_id.in_(member_ids), Touch.occurred_at >= start, Touch.occurred_at < end),
     )
     touch_query = select(*TOUCH_COLUMNS).where(team_rows)
     if wanted is not None:
@@ -296,13 +334,26 @@ async def load_team_data(
             for logger, moments in by_logger.items()
             if (ranges := _merged(moments, reach))
         ]
-        neighbours = (
+        candidates = (
             await session.execute(
-                select(*TOUCH_COLUMNS).where(
-                    team_rows, Touch.customer_id.not_in(wanted), or_(false(), *near)
-                )
+                select(*TOUCH_COLUMNS).where(Touch.customer_id.not_in(wanted), or_(false(), *near))
             )
         ).all()
+        if candidates:
+            scope_x, owned_x = await _scope_among(
+                session,
+                sorted({row.customer_id for row in candidates}),
+                member_ids,
+                agent_ids,
+                start,
+                end,
+            )
+            members_x = set(member_ids)
+            neighbours = [
+                row
+                for row in candidates
+                if _team_reads(row, scope_x, owned_x, members_x, start, end, lookback)
+            ]
     followup_query = select(
         Followup.id,
         Followup.member_id,
@@ -310,7 +361,7 @@ async def load_team_data(
         Followup.due_on,
         Followup.done_at,
     ).where(
-        Followup.member_id.in_(period_members),
+        Followup.member_id.in_(member_ids),
         Followup.due_on >= period.first_day,
         Followup.due_on < period.next_first_day,
     )

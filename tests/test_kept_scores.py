@@ -156,7 +156,9 @@ async def _play(db, ops) -> None:
         )
         customers.append(view.id)
     label = f"{clock.astimezone(SHANGHAI):%Y-%m}"
-    await kept.view(1, month=label, now=clock)  # kept from the start: everything after is a change
+    async with db.sessions.begin() as s:
+        east = await s.scalar(select(Team.id).where(Team.name == "East"))
+    await kept.view(east, month=label, now=clock)  # kept from the start: all else is a change
     for step in ops:
         actors = await _actors(db)
         try:
@@ -192,7 +194,8 @@ async def _play(db, ops) -> None:
                     manager = _actor(await s.get(Member, team.manager_id))
                 period = (await kept.view(team.id, month=label, now=clock)).period
                 values = await member_records(db.sessions, team.id, period, member.member_id, clock)
-                await accept_bursts(db.sessions, manager, team.id, member.member_id, flagged(values))
+                burst = flagged(values)
+                await accept_bursts(db.sessions, manager, team.id, member.member_id, burst)
             elif step[0] == "done":
                 async with db.sessions.begin() as s:
                     open_ = list(
