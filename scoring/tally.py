@@ -11,9 +11,15 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from scoring.results import Record
+
+class Record(Protocol):
+    """What a tally reads of a record (`scoring.results.Record`)."""
+
+    counted: bool
+    reason: str
+    detail: dict[str, Any]
 
 # Not counted, but not left out either: they wait for a due date or the SLA.
 PENDING = frozenset({"not_due", "waiting"})
