@@ -35,7 +35,7 @@ from scoring.parts import add_parts, score_parts
 from scoring.results import MemberScore, MetricLine, Pay, TeamScore
 from scoring.scheme import Scheme
 from scoring.tally import Tally
-from storage.errors import NoRules, NoTeam
+from storage.errors import NoTeam
 from storage.models import (
     Customer,
     Member,
@@ -57,6 +57,7 @@ from storage.periods import (
     load_team_data,
     placements,
     scheme_named,
+    team_period,
 )
 
 log = logging.getLogger("crmpay.scores")
@@ -237,7 +238,6 @@ class KeptScores:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
         self._lock = asyncio.Lock()
-        self.refreshed = 0  # changes taken since start, for the curious
 
     # --- reading ---------------------------------------------------------------------
 
@@ -251,15 +251,7 @@ class KeptScores:
         """A team's period as kept, refreshed first if anything it shows is out of date."""
         now = now or utcnow()
         async with self.sessions.begin() as session:
-            team = await session.get(Team, team_id)
-            if team is None:
-                raise NoTeam()
-            period = _period_of(team, month, last, now)
-            scheme = scheme_named(team.scheme)
-            try:
-                version = scheme.version_for(period.first_day)
-            except LookupError:
-                raise NoRules(period=period.label, scheme=scheme.name) from None
+            team, period, _, version = await team_period(session, team_id, month, last, now)
             kept = await _kept_period(session, team.id, period.label)
             fresh = (
                 kept is not None
@@ -269,14 +261,13 @@ class KeptScores:
             )
         if not fresh:
             await self.refresh(now, want=(team_id, period.label))
-        return await self._read(team_id, now, month, last)
+        return await self._read(team_id, period, now)
 
-    async def _read(self, team_id: int, now: datetime, month: str | None, last: bool) -> ScoreView:
+    async def _read(self, team_id: int, period: Period, now: datetime) -> ScoreView:
         async with self.sessions.begin() as session:
             team = await session.get(Team, team_id)
             if team is None:
                 raise NoTeam()
-            period = _period_of(team, month, last, now)
             kept = await _kept_period(session, team.id, period.label)
             cards = (
                 list(await session.scalars(select(ScoreCard).where(ScoreCard.period_id == kept.id)))
@@ -311,10 +302,6 @@ class KeptScores:
             present=present,
         )
 
-    async def pending(self) -> bool:
-        async with self.sessions.begin() as session:
-            return bool(await session.scalar(select(exists().where(ScoreChange.id.is_not(None)))))
-
     # --- refreshing ------------------------------------------------------------------
 
     async def refresh(
@@ -333,7 +320,6 @@ class KeptScores:
                 taken += done
                 if not more:
                     break
-            self.refreshed += taken
             return taken
 
     async def _refresh_once(self, now: datetime) -> tuple[int, bool]:
@@ -541,15 +527,6 @@ def _chunks(items: list, size: int) -> Iterable[list]:
 def _period(row: ScorePeriod, timezone: str | None = None) -> Period:
     year, month = (int(x) for x in row.period.split("-"))
     return Period(year, month, timezone or row.timezone)
-
-
-def _period_of(team: Team, month: str | None, last: bool, now: datetime) -> Period:
-    if month:
-        year, mon = (int(x) for x in month.split("-"))
-        period = Period(year, mon, team.timezone)
-    else:
-        period = current_period(team.timezone, now)
-    return period.previous if last else period
 
 
 async def _kept_period(session: AsyncSession, team_id: int, label: str) -> ScorePeriod | None:

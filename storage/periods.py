@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
 from scoring.metrics import CROSS_KINDS
 from scoring.scheme import Scheme, Version, load_scheme
+from storage.errors import NoRules, NoTeam
 from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch, utcnow
 
 SCORED_ROLES = ("sales", "service")
@@ -51,6 +52,33 @@ def scheme_named(name: str) -> Scheme:
 def current_period(timezone: str, now: datetime | None = None) -> Period:
     local = (now or utcnow()).astimezone(ZoneInfo(timezone))
     return Period(local.year, local.month, timezone)
+
+
+def period_of(team: Team, month: str | None, last: bool, now: datetime) -> Period:
+    """The team's current period, or `month` (YYYY-MM); `last`: the one before it."""
+    if month:
+        year, mon = (int(x) for x in month.split("-"))
+        period = Period(year, mon, team.timezone)
+    else:
+        period = current_period(team.timezone, now)
+    return period.previous if last else period
+
+
+async def team_period(
+    session: AsyncSession, team_id: int, month: str | None, last: bool, now: datetime
+) -> tuple[Team, Period, Scheme, Version]:
+    """A team, the period asked for, and the scheme and version it is scored by; refuses a
+    team that is gone and a period the scheme has no rules for."""
+    team = await session.get(Team, team_id)
+    if team is None:
+        raise NoTeam()
+    period = period_of(team, month, last, now)
+    scheme = scheme_named(team.scheme)
+    try:
+        version = scheme.version_for(period.first_day)
+    except LookupError:
+        raise NoRules(period=period.label, scheme=scheme.name) from None
+    return team, period, scheme, version
 
 
 def bounds(period: Period) -> tuple[datetime, datetime]:

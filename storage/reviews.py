@@ -116,7 +116,6 @@ async def accept_bursts(
 ) -> int:
     """Let a member's flagged burst of touches count; their manager or an admin only."""
 
-
     async with sessions.begin() as session:
         team = await session.get(Team, team_id)
         if team is None or team.manager_id != actor.member_id or member_id == actor.member_id:

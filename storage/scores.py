@@ -10,17 +10,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.engine import score_team
-from scoring.inputs import Period
-from storage.errors import NoRules, NoTeam
 from storage.kept import ScoreView
-from storage.models import Member, Team, utcnow
+from storage.models import Member, utcnow
 from storage.periods import (
     bounds,
-    current_period,
     days_on_team,
     load_team_data,
     placements,
-    scheme_named,
+    team_period,
 )
 
 
@@ -34,21 +31,7 @@ async def team_scores(
     """Score a team's current (or `month`, YYYY-MM, or previous) period as of now."""
     now = now or utcnow()
     async with sessions.begin() as session:
-        team = await session.get(Team, team_id)
-        if team is None:
-            raise NoTeam()
-        if month:
-            year, mon = (int(x) for x in month.split("-"))
-            period = Period(year, mon, team.timezone)
-        else:
-            period = current_period(team.timezone, now)
-        if last:
-            period = period.previous
-        scheme = scheme_named(team.scheme)
-        try:
-            version = scheme.version_for(period.first_day)
-        except LookupError:
-            raise NoRules(period=period.label, scheme=scheme.name) from None
+        team, period, scheme, version = await team_period(session, team_id, month, last, now)
         found = await placements(session, team.id, period)
         data = await load_team_data(session, team, period, version, found)
         present = frozenset(p.member_id for p in found if days_on_team(p, period))

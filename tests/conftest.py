@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from aiohttp import web
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.app import build_app
@@ -23,7 +23,8 @@ from bot.settings import Settings, load_settings
 from handlers.ids import Command
 from storage.db import REQUEST_WAIT, Database, run_admin_sql
 from storage.migrate import upgrade
-from storage.models import Base, Customer, Member
+from storage.models import Customer
+from tests.helpers import empty_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNING_SECRET = "test-signing-secret"
@@ -68,11 +69,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     try:
         yield database
     finally:
-        async with database.sessions.begin() as s:
-            # members ↔ teams reference each other: break the cycle first.
-            await s.execute(update(Member).values(team_id=None))
-            for table in reversed(Base.metadata.sorted_tables):
-                await s.execute(delete(table))
+        await empty_tables(database)
         await database.dispose()
 
 

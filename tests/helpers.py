@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text, update
 
 from storage.db import Database
-from storage.models import Base
+from storage.models import Base, Member
 
 
 async def all_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -54,3 +54,12 @@ def a_button(action_id: str, value: str | None) -> list[dict[str, Any]]:
     if value is not None:
         button["value"] = value
     return [{"type": "actions", "block_id": "b", "elements": [button]}]
+
+
+async def empty_tables(db: Database) -> None:
+    """Delete every row of every table (the schema stays)."""
+    async with db.sessions.begin() as s:
+        # members ↔ teams reference each other: break the cycle first.
+        await s.execute(update(Member).values(team_id=None))
+        for table in reversed(Base.metadata.sorted_tables):
+            await s.execute(delete(table))

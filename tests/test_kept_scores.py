@@ -15,18 +15,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from storage.customers import CustomerDraft, register_customer, update_customer
 from storage.errors import DomainError
 from storage.followups import complete
 from storage.kept import KeptScores, ScoreView
 from storage.members import _actor
-from storage.models import Base, Customer, Followup, Member, Team, TeamMembership, Touch
+from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch
 from storage.org import OrgFile, import_org, place_member
 from storage.reviews import accept_bursts, flagged, member_records
 from storage.scores import team_scores
 from storage.touches import TouchDraft, log_touch
+from tests.helpers import empty_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WS = "T0KEPT"
@@ -100,13 +101,6 @@ op = st.one_of(
 )
 
 
-async def _reset(db) -> None:
-    async with db.sessions.begin() as s:
-        await s.execute(update(Member).values(team_id=None))
-        for table in reversed(Base.metadata.sorted_tables):
-            await s.execute(delete(table))
-
-
 async def _actors(db) -> dict:
     async with db.sessions.begin() as s:
         return {m.slack_user_id: _actor(m) for m in await s.scalars(select(Member))}
@@ -137,7 +131,7 @@ async def _check(db, kept: KeptScores, now: datetime, label: str) -> None:
 
 
 async def _play(db, ops) -> None:
-    await _reset(db)
+    await empty_tables(db)
     await import_org(db.sessions, OrgFile.model_validate(ORG))
     start = _month_start()
     # On the teams since well before the month (orders a quarter back count for retention).
