@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -113,7 +113,7 @@ def _load_part(text: str) -> dict[int, dict[str, Tally]]:
     return {int(m): {k: Tally.load(t) for k, t in ms.items()} for m, ms in _loads(text).items()}
 
 
-def _card(member: MemberScore) -> str:
+def _summary(member: MemberScore) -> str:
     p = member.pay
     return _dumps(
         {
@@ -131,26 +131,31 @@ def _card(member: MemberScore) -> str:
                 "period_days": p.period_days,
                 "pool_unpaid": p.pool_unpaid,
             },
-            "lines": [
-                {
-                    "metric": line.metric,
-                    "raw": line.raw,
-                    "target": line.target,
-                    "normalised": line.normalised,
-                    "weight": line.weight,
-                    "effective_weight": line.effective_weight,
-                    "points": line.points,
-                    "detail": line.detail,
-                    "tally": (line.tally or Tally()).dump(),
-                }
-                for line in member.lines
-            ],
         }
     )
 
 
+def _lines(member: MemberScore) -> str:
+    return _dumps(
+        [
+            {
+                "metric": line.metric,
+                "raw": line.raw,
+                "target": line.target,
+                "normalised": line.normalised,
+                "weight": line.weight,
+                "effective_weight": line.effective_weight,
+                "points": line.points,
+                "detail": line.detail,
+                "tally": (line.tally or Tally()).dump(),
+            }
+            for line in member.lines
+        ]
+    )
+
+
 def _member(row: ScoreCard, name: str | None = None) -> MemberScore:
-    card = _loads(row.card)
+    card = _loads(row.summary)
     lines = [
         MetricLine(
             metric=li["metric"],
@@ -164,7 +169,7 @@ def _member(row: ScoreCard, name: str | None = None) -> MemberScore:
             detail=li["detail"],
             tally=Tally.load(li["tally"]),
         )
-        for li in card["lines"]
+        for li in _loads(row.lines)
     ]
     return MemberScore(
         row.member_id,
@@ -179,7 +184,7 @@ def _member(row: ScoreCard, name: str | None = None) -> MemberScore:
 
 
 def _tallies(row: ScoreCard) -> dict[str, Tally]:
-    return {li["metric"]: Tally.load(li["tally"]) for li in _loads(row.card)["lines"]}
+    return {li["metric"]: Tally.load(li["tally"]) for li in _loads(row.lines)}
 
 
 # --- what a refresh does to one kept period ----------------------------------------------
@@ -191,6 +196,7 @@ class _Work:
 
     period_id: int
     generation: int
+    as_of: datetime  # when it was last refreshed
     team: Team
     period: Period
     scheme: Scheme
@@ -201,6 +207,7 @@ class _Work:
     # computed
     parts: dict[int, tuple[str, datetime | None]] = field(default_factory=dict)
     score: TeamScore | None = None
+    moved: set[int] | None = None  # members whose lines may have moved (None: anyone's)
 
 
 def _compute(work: _Work, now: datetime) -> None:
@@ -214,11 +221,15 @@ def _compute(work: _Work, now: datetime) -> None:
             add_parts(totals, part)
     else:
         totals = {row.member_id: _tallies(row) for row in work.cards}
+        work.moved = set()
         for cid in work.only:
             if cid in work.old_parts:
-                add_parts(totals, _load_part(work.old_parts[cid]), -1)
+                old = _load_part(work.old_parts[cid])
+                add_parts(totals, old, -1)
+                work.moved |= old.keys()
             if cid in new:
                 add_parts(totals, new[cid])
+                work.moved |= new[cid].keys()
     values = {
         m.id: values_from_tallies(version, m.role, totals.get(m.id, {}))
         for m in work.data.members
@@ -466,6 +477,7 @@ class KeptScores:
                 _Work(
                     pid,
                     row.generation,
+                    row.as_of,
                     team,
                     _period(row, team.timezone),
                     scheme_named(team.scheme),
@@ -628,29 +640,21 @@ async def _write_work(session: AsyncSession, work: _Work, now: datetime) -> bool
                 for cid, (t, u) in work.parts.items()
             ],
         )
-    await session.execute(delete(ScoreCard).where(ScoreCard.period_id == work.period_id))
+    changed = await _write_cards(session, work)
+    # One snapshot per member per day of the period: the day's latest.
+    zone = ZoneInfo(work.period.timezone)
+    day = now.astimezone(zone).date()
+    if not work.period.first_day <= day < work.period.next_first_day:
+        return True
     members = work.score.members
+    if work.moved is not None and work.as_of.astimezone(zone).date() == day:
+        members = [m for m in members if m.member_id in changed]  # the rest stand as they are
     if members:
         await session.execute(
-            ScoreCard.__table__.insert(),
-            [
-                {
-                    "period_id": work.period_id,
-                    "member_id": m.member_id,
-                    "rank": m.rank,
-                    "total": str(m.total),
-                    "tier": m.tier,
-                    "card": _card(m),
-                }
-                for m in members
-            ],
-        )
-    # One snapshot per member per day of the period: the day's latest.
-    day = now.astimezone(ZoneInfo(work.period.timezone)).date()
-    if work.period.first_day <= day < work.period.next_first_day and members:
-        await session.execute(
             delete(ScoreSnapshot).where(
-                ScoreSnapshot.team_id == work.team.id, ScoreSnapshot.day == day
+                ScoreSnapshot.team_id == work.team.id,
+                ScoreSnapshot.day == day,
+                ScoreSnapshot.member_id.in_([m.member_id for m in members]),
             )
         )
         await session.execute(
@@ -672,6 +676,51 @@ async def _write_work(session: AsyncSession, work: _Work, now: datetime) -> bool
             ],
         )
     return True
+
+
+async def _write_cards(session: AsyncSession, work: _Work) -> set[int]:
+    """Store the period's cards, rewriting only what moved: a member's lines when their own
+    records changed, the rest (rank, total, tier, pay) when the team settled differently.
+    Returns the members whose card changed."""
+    assert work.score is not None
+    old = {row.member_id: row for row in work.cards} if work.moved is not None else {}
+    whole, brief, changed = [], [], set()
+    for m in work.score.members:
+        summary = _summary(m)
+        before = old.get(m.member_id)
+        row = {"rank": m.rank, "total": str(m.total), "tier": m.tier, "summary": summary}
+        if before is None or work.moved is None or m.member_id in work.moved:
+            whole.append({"period_id": work.period_id, "member_id": m.member_id, **row})
+            whole[-1]["lines"] = _lines(m)
+        elif (before.rank, before.total, before.tier, before.summary) != tuple(row.values()):
+            brief.append({f"b_{k}": v for k, v in row.items()} | {"b_member": m.member_id})
+        else:
+            continue
+        changed.add(m.member_id)
+    cards = delete(ScoreCard).where(ScoreCard.period_id == work.period_id)
+    if work.moved is None:
+        await session.execute(cards)
+    else:
+        gone = old.keys() - {m.member_id for m in work.score.members}
+        renewed = {r["member_id"] for r in whole} | gone
+        if renewed:
+            await session.execute(cards.where(ScoreCard.member_id.in_(sorted(renewed))))
+    if whole:
+        await session.execute(ScoreCard.__table__.insert(), whole)
+    if brief:
+        table = ScoreCard.__table__
+        await session.execute(
+            update(table)
+            .where(table.c.period_id == work.period_id, table.c.member_id == bindparam("b_member"))
+            .values(
+                rank=bindparam("b_rank"),
+                total=bindparam("b_total"),
+                tier=bindparam("b_tier"),
+                summary=bindparam("b_summary"),
+            ),
+            brief,
+        )
+    return changed
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,10 @@ class ScoreCard(Base):
     rank: Mapped[int] = mapped_column(Integer)
     total: Mapped[str] = mapped_column(String(8))  # a Decimal, e.g. "73.25"
     tier: Mapped[str] = mapped_column(String(64))
-    card: Mapped[str] = mapped_column(Text)  # JSON: lines, pay, tallies
+    # JSON: name, role and pay, which move with the team (the pool is split by score) …
+    summary: Mapped[str] = mapped_column(Text)
+    # … and the lines with their tallies, which move only with the member's own records.
+    lines: Mapped[str] = mapped_column(Text)
 
 
 class ScoreSnapshot(Base):

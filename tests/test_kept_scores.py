@@ -269,3 +269,28 @@ async def test_a_period_is_kept_across_a_restart_and_rebuilt_on_demand(db, steps
     kept = KeptScores(db.sessions)
     assert await kept.rebuild() >= 2
     await _check(db, kept, datetime.now(UTC), f"{_month_start().astimezone(SHANGHAI):%Y-%m}")
+
+
+async def test_one_snapshot_per_member_per_day_as_the_day_ended(db):
+    """History: each day's snapshot is that day's latest score, for every member."""
+    from storage.models import ScoreSnapshot
+
+    ops = [
+        ("touch", 0, 0, "order", 0, 1, "30000", "csat:5", None),
+        ("refresh", 1),
+        ("touch", 1, 1, "order", 0, 1, "5000", "csat:5", None),
+        ("refresh", 60 * 24),  # the next day
+        ("touch", 0, 3, "order", 0, 1, "30000", "csat:5", None),
+        ("refresh", 1),
+    ]
+    await _play(db, ops)
+    async with db.sessions.begin() as s:
+        east = await s.scalar(select(Team.id).where(Team.name == "East"))
+        rows = list(await s.scalars(select(ScoreSnapshot).where(ScoreSnapshot.team_id == east)))
+    days = sorted({r.day for r in rows})
+    assert len(days) >= 2
+    kept = KeptScores(db.sessions)
+    latest = await kept.view(east, month=rows[0].period, now=datetime.now(UTC))
+    scored = {m.member_id for m in latest.score.members}
+    for day in days:
+        assert {r.member_id for r in rows if r.day == day} == scored, day

@@ -76,7 +76,8 @@ def upgrade() -> None:
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("total", sa.String(length=8), nullable=False),
         sa.Column("tier", sa.String(length=64), nullable=False),
-        sa.Column("card", sa.Text(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("lines", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"], ["members.id"], name=op.f("fk_score_cards_member_id_members")
         ),
