@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from handlers import customers, followups, help, home, scores, touches
+from handlers import admin, customers, followups, help, home, scores, touches
 from handlers.context import Deps
 from handlers.ui.i18n import normalise_locale
 from storage.db import Database, is_unavailable
@@ -21,7 +21,7 @@ from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
 
-SURFACES = (customers, touches, followups, scores, home, help)
+SURFACES = (customers, touches, followups, scores, home, admin, help)
 MAX_LOCALES = 10_000
 # users.info runs before the ack on a first contact; Slack waits 3 s for the ack in all.
 PROFILE_TIMEOUT = 1.5

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.engine import replay
 from scoring.inputs import Period
-from scoring.scheme import Scheme
+from scoring.scheme import Scheme, SchemeError, load_scheme
+from storage.errors import FieldError
 from storage.members import Actor
 from storage.models import Member, Team, utcnow
 from storage.org import require_admin
 from storage.periods import current_period, load_team_data, scheme_named
+
+SCHEME_NAME = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 
 
 @dataclass(frozen=True)
@@ -80,3 +85,21 @@ async def preview_scheme(
                 changes = []  # the team's scheme had no version in force that month
             out.append(TeamPreview(team.name, period, changes, users, newest.currency))
     return out
+
+
+def proposed_scheme(name: str, folder: Path | None = None) -> Scheme:
+    """The scheme called `name` to preview: `<name>.yml` in `folder` (the deployment's own
+    scheme files) if it is there, else the shipped scheme of that name.
+
+    Only a plain name is taken, never a path; a missing or invalid scheme is a field error.
+    """
+    if not SCHEME_NAME.match(name):
+        raise FieldError("field.scheme_name", field="scheme", value=name)
+    try:
+        if folder and (candidate := folder / f"{name}.yml").exists():
+            return load_scheme(candidate)
+        return load_scheme(name)
+    except FileNotFoundError:
+        raise FieldError("field.scheme_unknown", field="scheme", value=name) from None
+    except SchemeError as e:
+        raise FieldError("field.scheme_invalid", field="scheme", value=str(e)) from None
