@@ -165,8 +165,9 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                 {
                     "id": f + 1,
                     "workspace_id": WS,
-                    "customer_id": rnd.randrange(len(customers)) + 1,
-                    "member_id": rnd.randrange(members) + 1,
+                    "customer_id": (promised := rnd.randrange(len(customers))) + 1,
+                    # A rep promises follow-ups to their own customers.
+                    "member_id": customers[promised]["owner_id"],
                     "due_on": first
                     + timedelta(days=rnd.randrange(max(1, (today - first).days + 5))),
                     "status": "open",

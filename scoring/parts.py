@@ -41,7 +41,15 @@ def score_parts(
         if cid not in until or moment < until[cid]:
             until[cid] = moment
 
-    for member in scored_members(version, data.period, data.members):
+    members = scored_members(version, data.period, data.members)
+    if wanted is not None:
+        # Only a member who owns, touched or promised a follow-up to one of these customers
+        # can have records on them.
+        concerned = {c.owner_id for c in data.customers if c.id in wanted}
+        concerned |= {t.member_id for t in data.touches if t.customer_id in wanted}
+        concerned |= {f.member_id for f in data.followups if f.customer_id in wanted}
+        members = [m for m in members if m.id in concerned]
+    for member in members:
         for metric, value in member_values(ctx, member).items():
             for r in value.records:
                 if r.kind == "touch":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -20,6 +20,7 @@ class Record(Protocol):
     counted: bool
     reason: str
     detail: dict[str, Any]
+
 
 # Not counted, but not left out either: they wait for a due date or the SLA.
 PENDING = frozenset({"not_due", "waiting"})
@@ -66,6 +67,9 @@ class Tally:
         else:
             for s in other.seconds:
                 self.seconds.remove(s)
+
+    def copy(self) -> Tally:
+        return replace(self, reasons=Counter(self.reasons), seconds=list(self.seconds))
 
     @property
     def empty(self) -> bool:

@@ -50,10 +50,11 @@ from storage.models import (
     utcnow,
 )
 from storage.periods import (
-    Placement,
+    Narrowed,
     bounds,
     current_period,
     days_on_team,
+    load_narrowed,
     load_team_data,
     placements,
     scheme_named,
@@ -208,6 +209,8 @@ class _Work:
     parts: dict[int, tuple[str, datetime | None]] = field(default_factory=dict)
     score: TeamScore | None = None
     moved: set[int] | None = None  # members whose lines may have moved (None: anyone's)
+    # Members' tallies before (when this process wrote the generation read) and after.
+    totals: dict[int, dict[str, Tally]] | None = None
 
 
 def _compute(work: _Work, now: datetime) -> None:
@@ -220,7 +223,9 @@ def _compute(work: _Work, now: datetime) -> None:
         for part in new.values():
             add_parts(totals, part)
     else:
-        totals = {row.member_id: _tallies(row) for row in work.cards}
+        if work.totals is None:
+            work.totals = {row.member_id: _tallies(row) for row in work.cards}
+        totals = work.totals
         work.moved = set()
         for cid in work.only:
             if cid in work.old_parts:
@@ -236,6 +241,7 @@ def _compute(work: _Work, now: datetime) -> None:
         if m.role in version.roles
     }
     work.score = settle(work.team.id, work.period, work.data.members, values, work.scheme)
+    work.totals = totals
     # A customer with nothing to count yet is still kept while the clock can change that.
     work.parts = {
         cid: (_dump_part(new.get(cid, {})), max(until[cid], now) if cid in until else None)
@@ -249,6 +255,9 @@ class KeptScores:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
         self._lock = asyncio.Lock()
+        # Each kept period's member tallies as this process last wrote them, by generation:
+        # the next refresh starts from them instead of reading every card back.
+        self._totals: dict[int, tuple[int, dict[int, dict[str, Tally]]]] = {}
 
     # --- reading ---------------------------------------------------------------------
 
@@ -346,19 +355,31 @@ class KeptScores:
                 )
             ).all()
             works = await self._plan(session, changes, expired, now)
-            for work in works:
-                await _read_work(session, work)
+            await _read_works(session, works)
+        for work in works:
+            generation, totals = self._totals.get(work.period_id, (-1, {}))
+            if work.only is not None and generation == work.generation:
+                work.totals = {m: {k: t.copy() for k, t in ms.items()} for m, ms in totals.items()}
         # The scoring itself runs beside the event loop with no connection held.
         if works:
             await asyncio.to_thread(lambda: [_compute(w, now) for w in works])
         conflicts = 0
         async with self.sessions.begin() as session:
+            written = []
             for work in works:
-                conflicts += not await _write_work(session, work, now)
+                if await _write_work(session, work, now):
+                    written.append(work)
+                else:
+                    conflicts += 1
             if not conflicts and changes:
                 await session.execute(
                     delete(ScoreChange).where(ScoreChange.id.in_([c.id for c in changes]))
                 )
+        for work in written:
+            if work.totals is not None:
+                self._totals[work.period_id] = (work.generation + 1, work.totals)
+            else:
+                self._totals.pop(work.period_id, None)
         if conflicts:
             log.info("kept scores: %d period(s) refreshed elsewhere meanwhile", conflicts)
         return len(changes), len(changes) == BATCH or bool(conflicts)
@@ -589,24 +610,38 @@ async def _ensure_kept(session: AsyncSession, team_id: int, label: str, now: dat
         pass  # another process started keeping it first
 
 
-async def _read_work(session: AsyncSession, work: _Work) -> None:
-    version = work.scheme.version_for(work.period.first_day)
-    found: list[Placement] = await placements(session, work.team.id, work.period)
-    work.data = await load_team_data(
-        session, work.team, work.period, version, found, only=work.only
-    )
-    if work.only is not None:
-        ids = sorted(work.only)
-        for chunk in _chunks(ids, 2000):
-            rows = await session.execute(
-                select(ScorePart.customer_id, ScorePart.tallies).where(
-                    ScorePart.period_id == work.period_id, ScorePart.customer_id.in_(chunk)
-                )
+async def _read_works(session: AsyncSession, works: list[_Work]) -> None:
+    """Read what the works need: whole periods one by one, narrowed ones in one pass (the
+    number of queries does not grow with the number of teams a refresh touches)."""
+    for work in works:
+        if work.only is None:
+            version = work.scheme.version_for(work.period.first_day)
+            work.data = await load_team_data(session, work.team, work.period, version)
+    narrowed = [w for w in works if w.only is not None]
+    if not narrowed:
+        return
+    targets = [
+        Narrowed(w.team, w.period, w.scheme.version_for(w.period.first_day), w.only or set())
+        for w in narrowed
+    ]
+    await load_narrowed(session, targets)
+    by_period = {w.period_id: w for w in narrowed}
+    for w, t in zip(narrowed, targets, strict=True):
+        w.data = t.data
+    ids = sorted(set().union(*(w.only or set() for w in narrowed)))
+    for chunk in _chunks(ids, 2000):
+        rows = await session.execute(
+            select(ScorePart.period_id, ScorePart.customer_id, ScorePart.tallies).where(
+                ScorePart.period_id.in_(sorted(by_period)), ScorePart.customer_id.in_(chunk)
             )
-            work.old_parts.update(dict(rows.all()))
-        work.cards = list(
-            await session.scalars(select(ScoreCard).where(ScoreCard.period_id == work.period_id))
         )
+        for pid, cid, tallies in rows:
+            if cid in (by_period[pid].only or ()):
+                by_period[pid].old_parts[cid] = tallies
+    for card in await session.scalars(
+        select(ScoreCard).where(ScoreCard.period_id.in_(sorted(by_period)))
+    ):
+        by_period[card.period_id].cards.append(card)
 
 
 async def _write_work(session: AsyncSession, work: _Work, now: datetime) -> bool:

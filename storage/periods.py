@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, false, func, or_, select, union
+from sqlalchemy import Integer, Row, TextClause, and_, bindparam, func, or_, select, text, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
@@ -22,8 +22,18 @@ from scoring.metrics import CROSS_KINDS
 from scoring.scheme import Scheme, Version, load_scheme
 from storage.errors import NoRules, NoTeam
 from storage.models import Customer, Followup, Member, Team, TeamMembership, Touch, utcnow
+from storage.types import UTCDateTime
 
 SCORED_ROLES = ("sales", "service")
+CUSTOMER_COLUMNS = (
+    Customer.id,
+    Customer.owner_id,
+    Customer.created_at,
+    Customer.status,
+    Customer.phone,
+    Customer.occupation,
+    Customer.segment,
+)
 # Plain columns, in TouchIn's field order: rows, not ORM objects, for speed at scale.
 TOUCH_COLUMNS = (
     Touch.id,
@@ -39,8 +49,10 @@ TOUCH_COLUMNS = (
 )
 # Inquiries late in a period are answered early in the next: a load reads this far past it.
 ANSWER_GRACE = timedelta(days=7)
-# A narrowed load asks for a logger's neighbours in at most this many time ranges.
-MAX_RANGES = 48
+# A narrowed load asks for loggers' neighbours this many time ranges a query (one statement,
+# compiled once, padded with ranges that match nothing).
+NEAR_SLOTS = 128
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @lru_cache(maxsize=16)
@@ -198,8 +210,7 @@ def _logged_as(logger: Placement | None, owner: Placement | None) -> str:
 
 
 def _merged(moments: list[datetime], reach: timedelta) -> list[tuple[datetime, datetime]]:
-    """Open ranges (m − reach, m + reach) around each moment, overlapping ones merged; past
-    MAX_RANGES they become one (reading more neighbours than needed is harmless)."""
+    """Open ranges (m − reach, m + reach) around each moment, overlapping ones merged."""
     out: list[tuple[datetime, datetime]] = []
     for m in sorted(moments):
         lo, hi = m - reach, m + reach
@@ -207,43 +218,7 @@ def _merged(moments: list[datetime], reach: timedelta) -> list[tuple[datetime, d
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
             out.append((lo, hi))
-    if len(out) > MAX_RANGES:
-        return [(out[0][0], out[-1][1])]
     return out
-
-
-async def _scope_among(
-    session: AsyncSession,
-    ids: list[int],
-    members: list[int],
-    agents: list[int],
-    start: datetime,
-    end: datetime,
-) -> tuple[set[int], set[int]]:
-    """Of these customers, those the team answers for (owned by a period member, or handled
-    by one of its service agents in the period), and those it owns."""
-    owned: set[int] = set()
-    handled: set[int] = set()
-    for chunk in (ids[i : i + 2000] for i in range(0, len(ids), 2000)):
-        owned |= set(
-            await session.scalars(
-                select(Customer.id).where(Customer.id.in_(chunk), Customer.owner_id.in_(members))
-            )
-        )
-        if agents:
-            handled |= set(
-                await session.scalars(
-                    select(Touch.customer_id)
-                    .where(
-                        Touch.customer_id.in_(chunk),
-                        Touch.member_id.in_(agents),
-                        Touch.occurred_at >= start,
-                        Touch.occurred_at < end,
-                    )
-                    .distinct()
-                )
-            )
-    return owned | handled, owned
 
 
 def _team_reads(
@@ -256,6 +231,120 @@ def _team_reads(
         or (row.customer_id in owned and row.kind == "order" and lookback <= when < start)
         or (row.member_id in members and start <= when < end)
     )
+
+
+def _chunks(items: list, size: int = 2000):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass
+class _Frame:
+    """What one team's period reads, worked out from its placements and rules."""
+
+    team: Team
+    period: Period
+    found: list[Placement]
+    lookback_days: int
+    min_order_minor: int
+
+    def __post_init__(self) -> None:
+        self.start, self.end = bounds(self.period)
+        self.lookback = self.start - timedelta(days=self.lookback_days)
+        self.on_team = scored_days(self.found, self.period)
+        # The placements overlapping the period say who its members and agents are.
+        self.members = {p.member_id for p in self.found if p.role in SCORED_ROLES}
+        self.agents = {p.member_id for p in self.found if p.role == "service"}
+
+
+async def _assemble(
+    session: AsyncSession,
+    frames: list[_Frame],
+    names: dict[int, str],
+    customers: list[list],
+    touches: list[list],
+    followups: list[list],
+    neighbours: list[list],
+) -> list[TeamData]:
+    """Each frame's rows as the engine's input, naming what each cross entry's logger was."""
+    owner_of = {row.id: row.owner_id for rows in customers for row in rows}
+    cross = [
+        row
+        for rows in touches
+        for row in rows
+        if row.kind in CROSS_KINDS and owner_of.get(row.customer_id) != row.member_id
+    ]
+    # Who each rating, complaint or inquiry on someone else's customer came from, then.
+    history = await _history(
+        session,
+        {row.member_id for row in cross}
+        | {owner_of[row.customer_id] for row in cross if row.customer_id in owner_of},
+    )
+    logged_as: dict[int, str] = {}
+    for row in cross:
+        owner = owner_of.get(row.customer_id)
+        logged_as[row.id] = _logged_as(
+            _placed_at(history[row.member_id], row.logged_at),
+            _placed_at(history[owner], row.logged_at) if owner is not None else None,
+        )
+    return [
+        TeamData(
+            team_id=f.team.id,
+            period=f.period,
+            members=[
+                MemberIn(mid, names.get(mid, "?"), role, spans)
+                for mid, (role, spans) in f.on_team.items()
+            ],
+            customers=[
+                CustomerIn(i, o, c, s, bool(p), bool(occ), bool(seg), first)
+                for i, o, c, s, p, occ, seg, first in customers[n]
+            ],
+            touches=[TouchIn(*row, logged_as=logged_as.get(row.id)) for row in touches[n]],
+            followups=[FollowupIn(*row) for row in followups[n]],
+            holidays_country=f.team.holidays_country,
+            neighbours=[TouchIn(*row) for row in neighbours[n]],
+        )
+        for n, f in enumerate(frames)
+    ]
+
+
+def _frame(
+    team: Team,
+    period: Period,
+    version: Version,
+    found: list[Placement],
+    lookback_days: int | None,
+    min_order_minor: int | None,
+) -> _Frame:
+    return _Frame(
+        team,
+        period,
+        found,
+        version.retention_lookback_days if lookback_days is None else lookback_days,
+        int(version.anti_gaming.min_order_amount * 100)
+        if min_order_minor is None
+        else min_order_minor,
+    )
+
+
+async def _names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(ids)):
+        out.update(
+            (
+                await session.execute(select(Member.id, Member.name).where(Member.id.in_(chunk)))
+            ).all()
+        )
+    return out
+
+
+FOLLOWUP_COLUMNS = (
+    Followup.id,
+    Followup.member_id,
+    Followup.customer_id,
+    Followup.due_on,
+    Followup.done_at,
+)
 
 
 async def load_team_data(
@@ -272,163 +361,317 @@ async def load_team_data(
     """Everything the engine needs for one team and period, in a handful of queries.
 
     Members are those on the team in a scored role during the period, with their days on
-    it. `only` narrows the load to those customers: their rows, exactly as a whole-team
-    load reads them, and (as `TeamData.neighbours`) the entries the same loggers made
-    within a burst window of them, which the burst rule needs.
+    it. `only` narrows the load to those customers (see `load_narrowed`).
     """
-    start, end = bounds(period)
-    if lookback_days is None:
-        lookback_days = version.retention_lookback_days
-    if min_order_minor is None:
-        min_order_minor = int(version.anti_gaming.min_order_amount * 100)
-    lookback = start - timedelta(days=lookback_days)
     if found is None:
         found = await placements(session, team.id, period)
-    on_team = scored_days(found, period)
-    # The placements overlapping the period say who its members and agents are.
-    member_ids = sorted({p.member_id for p in found if p.role in SCORED_ROLES})
-    agent_ids = sorted({p.member_id for p in found if p.role == "service"})
-    members = (
-        await session.execute(select(Member.id, Member.name).where(Member.id.in_(member_ids)))
-    ).all()
-    wanted = sorted(set(only)) if only is not None else None
-    if wanted is None:
-        owned_q = select(Customer.id).where(Customer.owner_id.in_(member_ids))
-        # And the customers the service agents handled (they own none): every entry on
-        # them is read. One IN over a union keeps the customer index usable.
-        handled = select(Touch.customer_id).where(
-            Touch.member_id.in_(agent_ids), Touch.occurred_at >= start, Touch.occurred_at < end
-        )
-        in_scope = union(owned_q, handled).subquery()
-        scope_in = Touch.customer_id.in_(select(in_scope.c[0]))
-        customer_in = Customer.id.in_(select(in_scope.c[0]))
-        owned_in = Touch.customer_id.in_(owned_q)
-    else:
-        scope_ids, owned_ids = await _scope_among(
-            session, wanted, member_ids, agent_ids, start, end
-        )
-        scope_in = Touch.customer_id.in_(sorted(scope_ids))
-        customer_in = Customer.id.in_(sorted(scope_ids))
-        owned_in = Touch.customer_id.in_(sorted(owned_ids))
+    if only is not None:
+        target = Narrowed(team, period, version, set(only), found)
+        await load_narrowed(session, [target], lookback_days, min_order_minor)
+        assert target.data is not None
+        return target.data
+    f = _frame(team, period, version, found, lookback_days, min_order_minor)
+    member_ids, agent_ids = sorted(f.members), sorted(f.agents)
+    owned = select(Customer.id).where(Customer.owner_id.in_(member_ids))
+    # And the customers the service agents handled (they own none): every entry on them is
+    # read. One IN over a union keeps the customer index usable (an OR of two does not).
+    handled = select(Touch.customer_id).where(
+        Touch.member_id.in_(agent_ids), Touch.occurred_at >= f.start, Touch.occurred_at < f.end
+    )
+    in_scope = union(owned, handled).subquery()
+    scope = select(in_scope.c[0])
     first_orders = (
         select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
-        .where(Touch.kind == "order", Touch.amount_minor >= min_order_minor, scope_in)
+        .where(
+            Touch.kind == "order",
+            Touch.amount_minor >= f.min_order_minor,
+            Touch.customer_id.in_(scope),
+        )
         .group_by(Touch.customer_id)
         .subquery()
     )
     customers = (
         await session.execute(
-            select(
-                Customer.id,
-                Customer.owner_id,
-                Customer.created_at,
-                Customer.status,
-                Customer.phone,
-                Customer.occupation,
-                Customer.segment,
-                first_orders.c.first,
-            )
+            select(*CUSTOMER_COLUMNS, first_orders.c.first)
             .outerjoin(first_orders, first_orders.c.customer_id == Customer.id)
-            .where(customer_in)
+            .where(Customer.id.in_(scope))
         )
     ).all()
-    # The rows a whole-team load reads; a narrowed one reads the same, for its customers.
-    team_rows = or_(
-        and_(scope_in, Touch.occurred_at >= start, Touch.occurred_at < end + ANSWER_GRACE),
-        # Before the period only orders matter (who bought recently).
-        and_(
-            owned_in,
-            Touch.kind == "order",
-            Touch.occurred_at >= lookback,
-            Touch.occurred_at < start,
-        ),
-        and_(Touch.member_id.in_(member_ids), Touch.occurred_at >= start, Touch.occurred_at < end),
+    touches = (
+        await session.execute(
+            select(*TOUCH_COLUMNS).where(
+                or_(
+                    and_(
+                        Touch.customer_id.in_(scope),
+                        Touch.occurred_at >= f.start,
+                        Touch.occurred_at < f.end + ANSWER_GRACE,
+                    ),
+                    # Before the period only orders matter (who bought recently).
+                    and_(
+                        Touch.customer_id.in_(owned),
+                        Touch.kind == "order",
+                        Touch.occurred_at >= f.lookback,
+                        Touch.occurred_at < f.start,
+                    ),
+                    and_(
+                        Touch.member_id.in_(member_ids),
+                        Touch.occurred_at >= f.start,
+                        Touch.occurred_at < f.end,
+                    ),
+                )
+            )
+        )
+    ).all()
+    followups = (
+        await session.execute(
+            select(*FOLLOWUP_COLUMNS).where(
+                Followup.member_id.in_(member_ids),
+                Followup.due_on >= period.first_day,
+                Followup.due_on < period.next_first_day,
+            )
+        )
+    ).all()
+    names = await _names(session, f.members)
+    return (await _assemble(session, [f], names, [customers], [touches], [followups], [[]]))[0]
+
+
+@dataclass
+class Narrowed:
+    """A team's period narrowed to a few customers; `data` is filled in by the load."""
+
+    team: Team
+    period: Period
+    version: Version
+    only: set[int]
+    found: list[Placement] | None = None
+    data: TeamData | None = None
+
+
+async def load_narrowed(
+    session: AsyncSession,
+    targets: list[Narrowed],
+    lookback_days: int | None = None,
+    min_order_minor: int | None = None,
+) -> None:
+    """Load several teams' periods, each narrowed to some customers, in one pass.
+
+    Each gets exactly the rows a whole-team load would read for its customers, plus (as
+    `TeamData.neighbours`) the entries the same loggers made within a burst window of
+    them, which the burst rule needs. The queries are shared: their number does not grow
+    with the number of teams.
+    """
+    if not targets:
+        return
+    missing = [t for t in targets if t.found is None]
+    if missing:
+        stays = await _placements_of(session, {t.team.id for t in missing})
+        for t in missing:
+            start, end = bounds(t.period)
+            t.found = [
+                p
+                for p in stays.get(t.team.id, [])
+                if p.valid_from < end and (p.valid_to is None or p.valid_to > start)
+            ]
+    frames = [
+        _frame(t.team, t.period, t.version, t.found or [], lookback_days, min_order_minor)
+        for t in targets
+    ]
+    wanted = sorted(set().union(*(t.only for t in targets)))
+    # Every customer's row, with its first order at each minimum in use.
+    by_minimum: dict[int, dict[int, Row]] = {}
+    for minimum in {f.min_order_minor for f in frames}:
+        rows: dict[int, Row] = {}
+        for chunk in _chunks(wanted):
+            first = (
+                select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
+                .where(
+                    Touch.kind == "order",
+                    Touch.amount_minor >= minimum,
+                    Touch.customer_id.in_(chunk),
+                )
+                .group_by(Touch.customer_id)
+                .subquery()
+            )
+            found_rows = await session.execute(
+                select(*CUSTOMER_COLUMNS, first.c.first)
+                .outerjoin(first, first.c.customer_id == Customer.id)
+                .where(Customer.id.in_(chunk))
+            )
+            rows.update((row.id, row) for row in found_rows)
+        by_minimum[minimum] = rows
+    # Every entry on them that any of the periods could read.
+    since = min(f.lookback for f in frames)
+    until = max(f.end for f in frames) + ANSWER_GRACE
+    on_wanted: dict[int, list[Row]] = {}
+    for chunk in _chunks(wanted):
+        for row in await session.execute(
+            select(*TOUCH_COLUMNS).where(
+                Touch.customer_id.in_(chunk),
+                Touch.occurred_at >= since,
+                Touch.occurred_at < until,
+            )
+        ):
+            on_wanted.setdefault(row.customer_id, []).append(row)
+    customers, touches, scopes = [], [], []
+    for t, f in zip(targets, frames, strict=True):
+        rows = by_minimum[f.min_order_minor]
+        mine = [row for cid in t.only for row in on_wanted.get(cid, ())]
+        owned = {cid for cid in t.only if cid in rows and rows[cid].owner_id in f.members}
+        handled = {
+            row.customer_id
+            for row in mine
+            if row.member_id in f.agents and f.start <= row.occurred_at < f.end
+        }
+        scope = owned | handled
+        scopes.append((scope, owned))
+        customers.append([rows[cid] for cid in sorted(scope) if cid in rows])
+        touches.append(
+            [
+                row
+                for row in mine
+                if _team_reads(row, scope, owned, f.members, f.start, f.end, f.lookback)
+            ]
+        )
+    neighbours = await _neighbours(session, targets, frames, touches)
+    followups: list[list] = [[] for _ in targets]
+    first_day = min(f.period.first_day for f in frames)
+    last_day = max(f.period.next_first_day for f in frames)
+    for chunk in _chunks(wanted):
+        for row in await session.execute(
+            select(*FOLLOWUP_COLUMNS).where(
+                Followup.customer_id.in_(chunk),
+                Followup.due_on >= first_day,
+                Followup.due_on < last_day,
+            )
+        ):
+            for n, (t, f) in enumerate(zip(targets, frames, strict=True)):
+                if (
+                    row.customer_id in t.only
+                    and row.member_id in f.members
+                    and f.period.first_day <= row.due_on < f.period.next_first_day
+                ):
+                    followups[n].append(row)
+    names = await _names(session, set().union(*(f.members for f in frames)))
+    datas = await _assemble(session, frames, names, customers, touches, followups, neighbours)
+    for t, data in zip(targets, datas, strict=True):
+        t.data = data
+
+
+@lru_cache(maxsize=1)
+def _near_statement() -> TextClause:
+    """Touches by given loggers logged inside given open ranges."""
+    table = Touch.__table__
+    ranges = " OR ".join(
+        f"(member_id = :m{i} AND logged_at > :lo{i} AND logged_at < :hi{i})"
+        for i in range(NEAR_SLOTS)
     )
-    touch_query = select(*TOUCH_COLUMNS).where(team_rows)
-    if wanted is not None:
-        touch_query = touch_query.where(Touch.customer_id.in_(wanted))
-    touches = (await session.execute(touch_query)).all()
-    neighbours = []
-    if wanted is not None and touches:
-        reach = timedelta(minutes=version.anti_gaming.burst_minutes)
-        by_logger: dict[int, list[datetime]] = {}
-        for row in touches:
-            by_logger.setdefault(row.member_id, []).append(row.logged_at)
-        near = [
-            and_(
-                Touch.member_id == logger,
-                or_(*(and_(Touch.logged_at > lo, Touch.logged_at < hi) for lo, hi in ranges)),
-            )
-            for logger, moments in by_logger.items()
-            if (ranges := _merged(moments, reach))
-        ]
-        candidates = (
-            await session.execute(
-                select(*TOUCH_COLUMNS).where(Touch.customer_id.not_in(wanted), or_(false(), *near))
-            )
-        ).all()
-        if candidates:
-            scope_x, owned_x = await _scope_among(
-                session,
-                sorted({row.customer_id for row in candidates}),
-                member_ids,
-                agent_ids,
-                start,
-                end,
-            )
-            members_x = set(member_ids)
-            neighbours = [
+    names = ", ".join(c.key for c in TOUCH_COLUMNS)
+    return (
+        text(f"SELECT {names} FROM touches WHERE {ranges}")
+        .bindparams(
+            *(bindparam(f"m{i}", type_=Integer()) for i in range(NEAR_SLOTS)),
+            *(bindparam(f"lo{i}", type_=UTCDateTime()) for i in range(NEAR_SLOTS)),
+            *(bindparam(f"hi{i}", type_=UTCDateTime()) for i in range(NEAR_SLOTS)),
+        )
+        .columns(*(table.c[c.key] for c in TOUCH_COLUMNS))
+    )
+
+
+async def _neighbours(
+    session: AsyncSession, targets: list[Narrowed], frames: list[_Frame], touches: list[list]
+) -> list[list]:
+    """For each target, its loggers' entries on other customers within a burst window of
+    its entries, held to the whole-team rule (a narrowed load's context for bursts)."""
+    ranges: dict[int, list[datetime]] = {}
+    reach = max(t.version.anti_gaming.burst_minutes for t in targets)
+    for rows in touches:
+        for row in rows:
+            ranges.setdefault(row.member_id, []).append(row.logged_at)
+    if not ranges:
+        return [[] for _ in targets]
+    # One index range per (logger, window): a logger's whole month is never read for this.
+    near = [
+        (logger, lo, hi)
+        for logger, moments in ranges.items()
+        for lo, hi in _merged(moments, timedelta(minutes=reach))
+    ]
+    statement = _near_statement()
+    candidates = []
+    for chunk in _chunks(near, NEAR_SLOTS):
+        params: dict[str, object] = {}
+        for i in range(NEAR_SLOTS):
+            logger, lo, hi = chunk[i] if i < len(chunk) else (-1, _EPOCH, _EPOCH)
+            params |= {f"m{i}": logger, f"lo{i}": lo, f"hi{i}": hi}
+        candidates += (await session.execute(statement, params)).all()
+    if not candidates:
+        return [[] for _ in targets]
+    ids = sorted({row.customer_id for row in candidates})
+    owners: dict[int, int] = {}
+    agents = set().union(*(f.agents for f in frames))
+    by_agents: list[Row] = []
+    for chunk in _chunks(ids):
+        owners.update(
+            (
+                await session.execute(
+                    select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk))
+                )
+            ).all()
+        )
+    # Whether an agent handled a customer matters only where nothing else already decides
+    # (an entry of a member in their period is read anyway; so is any on an owned customer
+    # in the period).
+    undecided = sorted(
+        {
+            row.customer_id
+            for row in candidates
+            for f in frames
+            if f.agents
+            and owners.get(row.customer_id) not in f.members
+            and not (row.member_id in f.members and f.start <= row.occurred_at < f.end)
+        }
+    )
+    for chunk in _chunks(undecided):
+        if agents:
+            by_agents += (
+                await session.execute(
+                    select(Touch.customer_id, Touch.member_id, Touch.occurred_at).where(
+                        Touch.customer_id.in_(chunk),
+                        Touch.member_id.in_(sorted(agents)),
+                        Touch.occurred_at >= min(f.start for f in frames),
+                        Touch.occurred_at < max(f.end for f in frames),
+                    )
+                )
+            ).all()
+    out = []
+    for t, f, rows in zip(targets, frames, touches, strict=True):
+        loggers = {row.member_id for row in rows}
+        owned = {cid for cid in ids if owners.get(cid) in f.members}
+        handled = {
+            r.customer_id
+            for r in by_agents
+            if r.member_id in f.agents and f.start <= r.occurred_at < f.end
+        }
+        scope = owned | handled
+        out.append(
+            [
                 row
                 for row in candidates
-                if _team_reads(row, scope_x, owned_x, members_x, start, end, lookback)
+                if row.member_id in loggers
+                and row.customer_id not in t.only
+                and _team_reads(row, scope, owned, f.members, f.start, f.end, f.lookback)
             ]
-    followup_query = select(
-        Followup.id,
-        Followup.member_id,
-        Followup.customer_id,
-        Followup.due_on,
-        Followup.done_at,
-    ).where(
-        Followup.member_id.in_(member_ids),
-        Followup.due_on >= period.first_day,
-        Followup.due_on < period.next_first_day,
-    )
-    if wanted is not None:
-        followup_query = followup_query.where(Followup.customer_id.in_(wanted))
-    followups = (await session.execute(followup_query)).all()
-    # Who each rating, complaint or inquiry on someone else's customer came from, then.
-    owner_of = {row.id: row.owner_id for row in customers}
-    cross = [
-        row
-        for row in touches
-        if row.kind in CROSS_KINDS and owner_of.get(row.customer_id) != row.member_id
-    ]
-    history = await _history(
-        session,
-        {row.member_id for row in cross}
-        | {owner_of[row.customer_id] for row in cross if row.customer_id in owner_of},
-    )
-    logged_as: dict[int, str] = {}
-    for row in cross:
-        owner = owner_of.get(row.customer_id)
-        logged_as[row.id] = _logged_as(
-            _placed_at(history[row.member_id], row.logged_at),
-            _placed_at(history[owner], row.logged_at) if owner is not None else None,
         )
-    names = dict(members)
-    return TeamData(
-        team_id=team.id,
-        period=period,
-        members=[
-            MemberIn(mid, names.get(mid, "?"), role, spans)
-            for mid, (role, spans) in on_team.items()
-        ],
-        customers=[
-            CustomerIn(i, o, c, s, bool(p), bool(occ), bool(seg), first)
-            for i, o, c, s, p, occ, seg, first in customers
-        ],
-        touches=[TouchIn(*row, logged_as=logged_as.get(row.id)) for row in touches],
-        followups=[FollowupIn(*row) for row in followups],
-        holidays_country=team.holidays_country,
-        neighbours=[TouchIn(*row) for row in neighbours],
+    return out
+
+
+async def _placements_of(session: AsyncSession, team_ids: set[int]) -> dict[int, list[Placement]]:
+    """Every placement on these teams, oldest first."""
+    out: dict[int, list[Placement]] = {}
+    rows = await session.execute(
+        select(*_membership_columns())
+        .where(TeamMembership.team_id.in_(sorted(team_ids)))
+        .order_by(TeamMembership.valid_from, TeamMembership.id)
     )
+    for row in rows:
+        out.setdefault(row.team_id, []).append(Placement(*row))
+    return out
