@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from handlers.ui.scores import score_message
 from storage.db import Database, run_admin_sql
+from storage.fields import match_key
 from storage.kept import KeptScores
 from storage.members import _actor
 from storage.migrate import upgrade
@@ -69,7 +70,7 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                     "id": t + 1,
                     "workspace_id": WS,
                     "name": f"Team {t + 1:02d}",
-                    "name_key": f"team {t + 1:02d}",
+                    "name_key": match_key(f"Team {t + 1:02d}"),
                     "timezone": "Asia/Shanghai",
                     "scheme": "default",
                 }
@@ -113,7 +114,7 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                     "workspace_id": WS,
                     "owner_id": c // 20 + 1,
                     "name": f"Cust {c + 1}",
-                    "name_key": f"cust {c + 1}",
+                    "name_key": match_key(f"Cust {c + 1}"),
                     "company": "",
                     "company_key": "",
                     "phone": f"+86138{c + 1:08d}" if rnd.random() < 0.9 else None,

@@ -63,8 +63,9 @@ from storage.periods import (
 
 log = logging.getLogger("crmpay.scores")
 
-# Changes taken per refresh; the rest wait for the next one.
-BATCH = 5000
+# Changes taken per refresh; the rest wait for the next one (a refresh holds SQLite's one
+# connection for a few short reads, so it stays short).
+BATCH = 200
 # Past this many customers a period is re-read whole: one pass beats many narrow ones.
 WHOLE_AT = 400
 
@@ -355,7 +356,9 @@ class KeptScores:
                 )
             ).all()
             works = await self._plan(session, changes, expired, now)
-            await _read_works(session, works)
+        # Read in several short transactions, so that requests waiting for SQLite's one
+        # connection get it in between (the generation guards the writes: see above).
+        await _read_works(self.sessions, works)
         for work in works:
             generation, totals = self._totals.get(work.period_id, (-1, {}))
             if work.only is not None and generation == work.generation:
@@ -610,13 +613,14 @@ async def _ensure_kept(session: AsyncSession, team_id: int, label: str, now: dat
         pass  # another process started keeping it first
 
 
-async def _read_works(session: AsyncSession, works: list[_Work]) -> None:
+async def _read_works(sessions: async_sessionmaker[AsyncSession], works: list[_Work]) -> None:
     """Read what the works need: whole periods one by one, narrowed ones in one pass (the
     number of queries does not grow with the number of teams a refresh touches)."""
     for work in works:
         if work.only is None:
             version = work.scheme.version_for(work.period.first_day)
-            work.data = await load_team_data(session, work.team, work.period, version)
+            async with sessions.begin() as session:
+                work.data = await load_team_data(session, work.team, work.period, version)
     narrowed = [w for w in works if w.only is not None]
     if not narrowed:
         return
@@ -624,11 +628,18 @@ async def _read_works(session: AsyncSession, works: list[_Work]) -> None:
         Narrowed(w.team, w.period, w.scheme.version_for(w.period.first_day), w.only or set())
         for w in narrowed
     ]
-    await load_narrowed(session, targets)
+    async with sessions.begin() as session:
+        await load_narrowed(session, targets)
     by_period = {w.period_id: w for w in narrowed}
     for w, t in zip(narrowed, targets, strict=True):
         w.data = t.data
     ids = sorted(set().union(*(w.only or set() for w in narrowed)))
+    async with sessions.begin() as session:
+        await _read_kept(session, ids, by_period)
+
+
+async def _read_kept(session: AsyncSession, ids: list[int], by_period: dict[int, _Work]) -> None:
+    """The kept tallies of these customers and the cards of these periods, as they stand."""
     for chunk in _chunks(ids, 2000):
         rows = await session.execute(
             select(ScorePart.period_id, ScorePart.customer_id, ScorePart.tallies).where(
