@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, or_, select, true
+from sqlalchemy import case, exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -169,7 +169,7 @@ async def register_customer(
             )
             session.add(customer)
             await session.flush()
-            record_change(session, customer_id=customer.id, member_id=actor.member_id)
+            await record_change(session, customer_id=customer.id, member_id=actor.member_id)
             customer = await session.scalar(_with_owner().where(Customer.id == customer.id))
             return view(customer), True
     except IntegrityError:
@@ -286,20 +286,21 @@ async def resolve_own(
         raise FieldError("field.customer_required", field="customer")
     key = fields.match_key(query)
     own = _matching(actor.workspace_id, query).where(Customer.owner_id == actor.member_id)
-    exact = list(
-        await session.scalars(
-            own.where(or_(Customer.name_key == key, Customer.company_key == key)).limit(2)
-        )
+    by_name = (Customer.name_key, Customer.id)
+    # One query answers the usual cases: exact matches first, then the rest by name.
+    exact_first = case((or_(Customer.name_key == key, Customer.company_key == key), 0), else_=1)
+    found = list(
+        await session.scalars(own.order_by(exact_first, *by_name).limit(CANDIDATES_SHOWN + 1))
     )
+    exact = [c for c in found if key in (c.name_key, c.company_key)]
     if len(exact) == 1:
         return exact[0]
-    mine = list(
-        await session.scalars(
-            own.order_by(Customer.name_key, Customer.id).limit(CANDIDATES_SHOWN + 1)
-        )
-    )
-    if len(mine) == 1:
-        return mine[0]
+    if len(found) == 1:
+        return found[0]
+    if not exact or len(found) <= CANDIDATES_SHOWN:
+        mine = sorted(found, key=lambda c: (c.name_key, c.id))  # all of them, by name
+    else:
+        mine = list(await session.scalars(own.order_by(*by_name).limit(CANDIDATES_SHOWN + 1)))
     if mine:
         total = await session.scalar(select(func.count()).select_from(own.subquery()))
         raise AmbiguousCustomer(query, [view(c) for c in mine[:CANDIDATES_SHOWN]], total or 0)
@@ -356,7 +357,7 @@ async def update_customer(
             customer.occupation = valid.occupation
             customer.segment = valid.segment
             customer.status = valid.status
-            record_change(session, customer_id=customer.id)
+            await record_change(session, customer_id=customer.id)
             await session.flush()
             return view(customer)
     except IntegrityError:

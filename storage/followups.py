@@ -109,7 +109,7 @@ async def complete(
         if f.status == FollowupStatus.OPEN:
             f.status = FollowupStatus.DONE
             f.done_at = now or utcnow()
-            record_change(session, customer_id=f.customer_id, member_id=actor.member_id)
+            await record_change(session, customer_id=f.customer_id, member_id=actor.member_id)
         return _view(f)
 
 

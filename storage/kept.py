@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -70,7 +70,7 @@ BATCH = 200
 WHOLE_AT = 400
 
 
-def record_change(
+async def record_change(
     session: AsyncSession,
     *,
     customer_id: int | None = None,
@@ -79,8 +79,8 @@ def record_change(
     team_id: int | None = None,
 ) -> None:
     """Queue a change to scoring's inputs, in the transaction that makes it."""
-    session.add(
-        ScoreChange(
+    await session.execute(
+        insert(ScoreChange).values(
             customer_id=customer_id, member_id=member_id, logged_at=logged_at, team_id=team_id
         )
     )

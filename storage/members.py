@@ -113,7 +113,7 @@ async def ensure_member(
                 session.add(member)
             if member.team_id is not None and member.name != profile.name[:200]:
                 # Ties on a leaderboard are listed by name.
-                record_change(session, team_id=member.team_id)
+                await record_change(session, team_id=member.team_id)
             member.name = profile.name[:200]
             member.timezone = profile.timezone
             member.locale = profile.locale

@@ -193,7 +193,7 @@ async def upsert_team(
             changes[attr] = value
     if changes:
         await audit(session, workspace_id, actor_id, "team.update", name, **changes)
-        record_change(session, team_id=team.id)  # its calendar or scheme: score it again
+        await record_change(session, team_id=team.id)  # its calendar or scheme: score it again
     return team
 
 
@@ -229,8 +229,8 @@ async def _move(session: AsyncSession, m: Member, team_id: int, role: str) -> No
     now = utcnow()
     # Both teams' periods count days on the team: score them again.
     if m.team_id is not None:
-        record_change(session, team_id=m.team_id)
-    record_change(session, team_id=team_id)
+        await record_change(session, team_id=m.team_id)
+    await record_change(session, team_id=team_id)
     await session.execute(
         update(TeamMembership)
         .where(TeamMembership.member_id == m.id, TeamMembership.valid_to.is_(None))

@@ -131,7 +131,7 @@ async def accept_bursts(
         result = await session.execute(update(Touch).where(*waiting).values(burst_accepted=True))
         count = result.rowcount or 0
         for customer_id, logged_at in set(rows):
-            record_change(
+            await record_change(
                 session, customer_id=customer_id, member_id=member_id, logged_at=logged_at
             )
         if count:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -235,26 +235,30 @@ async def log_touch(
             source_ref = (draft.source_ref or "")[:300] or None
             if source_ref and (earlier := await _from_message(session, actor, source_ref)):
                 raise AlreadyLogged(customer=earlier.customer.name)
-            touch = Touch(
-                workspace_id=actor.workspace_id,
-                customer_id=customer.id,
-                member_id=actor.member_id,
-                kind=valid.kind,
-                occurred_at=valid.occurred_at,
-                logged_at=now,
-                note=valid.note,
-                amount_minor=valid.amount_minor,
-                currency=currency if valid.amount_minor is not None else None,
-                csat=valid.csat,
-                nps=valid.nps,
-                next_followup_on=valid.next_followup_on,
-                source=draft.source,
-                source_ref=source_ref,
-                request_key=request_key,
+            # Plain statements, not the unit of work: the touch path holds SQLite's one
+            # connection for as short a time as it can.
+            touch_currency = currency if valid.amount_minor is not None else None
+            touch_id = await session.scalar(
+                insert(Touch)
+                .values(
+                    workspace_id=actor.workspace_id,
+                    customer_id=customer.id,
+                    member_id=actor.member_id,
+                    kind=valid.kind,
+                    occurred_at=valid.occurred_at,
+                    logged_at=now,
+                    note=valid.note,
+                    amount_minor=valid.amount_minor,
+                    currency=touch_currency,
+                    csat=valid.csat,
+                    nps=valid.nps,
+                    next_followup_on=valid.next_followup_on,
+                    source=draft.source,
+                    source_ref=source_ref,
+                    request_key=request_key,
+                )
+                .returning(Touch.id)
             )
-            touch.customer = customer
-            session.add(touch)
-            await session.flush()
             closed = 0
             if valid.kind in OUTBOUND_KINDS:
                 result = await session.execute(
@@ -267,26 +271,42 @@ async def log_touch(
                         # not settle it.
                         Followup.created_at <= valid.occurred_at,
                     )
-                    .values(status=FollowupStatus.DONE, done_at=now, done_touch_id=touch.id)
+                    .values(status=FollowupStatus.DONE, done_at=now, done_touch_id=touch_id)
                 )
                 closed = result.rowcount or 0
             if valid.kind == TouchKind.ORDER and customer.status == CustomerStatus.LEAD:
-                customer.status = CustomerStatus.ACTIVE
+                await session.execute(
+                    update(Customer)
+                    .where(Customer.id == customer.id)
+                    .values(status=CustomerStatus.ACTIVE)
+                )
             if valid.next_followup_on is not None:
-                session.add(
-                    Followup(
+                await session.execute(
+                    insert(Followup).values(
                         workspace_id=actor.workspace_id,
                         customer_id=customer.id,
                         member_id=actor.member_id,
-                        touch_id=touch.id,
+                        touch_id=touch_id,
                         due_on=valid.next_followup_on,
                     )
                 )
-            record_change(
+            await record_change(
                 session, customer_id=customer.id, member_id=actor.member_id, logged_at=now
             )
-            await session.flush()
-            return LoggedTouch(_view(touch), created=True, followups_closed=closed)
+            view = TouchView(
+                id=touch_id,
+                customer_id=customer.id,
+                customer_name=customer.name,
+                kind=valid.kind,
+                occurred_at=valid.occurred_at,
+                note=valid.note,
+                amount_minor=valid.amount_minor,
+                currency=touch_currency,
+                csat=valid.csat,
+                nps=valid.nps,
+                next_followup_on=valid.next_followup_on,
+            )
+            return LoggedTouch(view, created=True, followups_closed=closed)
     except IntegrityError:
         async with sessions.begin() as session:
             if request_key and (done := await _by_request(session, actor, request_key)):

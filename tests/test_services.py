@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from storage import touches as touches_module
@@ -102,12 +102,21 @@ async def test_a_failure_midway_rolls_the_whole_touch_back(db, monkeypatch):
     c, _ = await register_customer(db.sessions, ann, CustomerDraft(name="Acme"), phone_region="CN")
     before = await all_rows(db)
 
-    def broken(**kwargs):
-        return Followup(**kwargs, status="not-a-status")  # violates a check constraint
+    async def broken(session, **kwargs):
+        # The last write of the touch's transaction, after the touch and its follow-up:
+        # a row the database refuses (a check constraint).
+        await session.execute(
+            insert(Followup).values(
+                workspace_id=ann.workspace_id,
+                customer_id=c.id,
+                member_id=ann.member_id,
+                due_on=days(2),
+                status="not-a-status",
+            )
+        )
 
-    monkeypatch.setattr(touches_module, "Followup", _FollowupProxy(broken))
+    monkeypatch.setattr(touches_module, "record_change", broken)
     with pytest.raises(IntegrityError):
-        # The touch row is written first; the follow-up after it fails.
         await log_touch(
             db.sessions,
             ann,
@@ -115,19 +124,6 @@ async def test_a_failure_midway_rolls_the_whole_touch_back(db, monkeypatch):
             currency="CNY",
         )
     assert await all_rows(db) == before
-
-
-class _FollowupProxy:
-    """Stands in for the Followup model: builds rows with `factory`, keeps column access."""
-
-    def __init__(self, factory):
-        self._factory = factory
-
-    def __call__(self, **kwargs):
-        return self._factory(**kwargs)
-
-    def __getattr__(self, name):
-        return getattr(Followup, name)
 
 
 async def test_outbound_touch_settles_open_followups_but_an_inquiry_does_not(db):
