@@ -115,3 +115,13 @@ async def test_memberships_are_backfilled_from_when_member_and_team_both_existed
         finally:
             await db.dispose()
     assert [tuple(r) for r in rows] == [(1, 1, "sales", late, None), (2, 2, "service", late, None)]
+
+
+def test_the_head_the_bot_reads_is_alembics():
+    """Readiness reads the head revision from the files (without loading Alembic)."""
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import head_revisions
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revisions() == frozenset(script.get_heads())
