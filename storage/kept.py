@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, exists, false, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -283,6 +283,76 @@ class KeptScores:
         if not fresh:
             await self.refresh(now, want=(team_id, period.label))
         return await self._read(team_id, period, now)
+
+    async def standings(
+        self, team_ids: list[int] | None = None, now: datetime | None = None
+    ) -> dict[int, list[Standing]]:
+        """Every team's open period as kept (or these teams'): each member's rank, total,
+        tier and pay, best first, in a couple of queries (lines are left out)."""
+        now = now or utcnow()
+        async with self.sessions.begin() as session:
+            query = select(Team)
+            if team_ids is not None:
+                query = query.where(Team.id.in_(team_ids))
+            teams = list(await session.scalars(query))
+            labels = {t.id: current_period(t.timezone, now).label for t in teams}
+            kept = {
+                (row.team_id, row.period): row
+                for row in await session.scalars(
+                    select(ScorePeriod).where(ScorePeriod.team_id.in_(list(labels)))
+                )
+            }
+            stale = [tid for tid, label in labels.items() if (tid, label) not in kept]
+            # Changes queued, or tallies the clock has overtaken: refresh before reading.
+            pending = await session.scalar(
+                select(
+                    exists().where(ScoreChange.id.is_not(None))
+                    | exists().where(
+                        ScorePart.period_id.in_([row.id for row in kept.values()]),
+                        ScorePart.valid_until < now,
+                    )
+                )
+            )
+        for tid in stale:
+            await self.refresh(now, want=(tid, labels[tid]))
+        if pending and not stale:
+            await self.refresh(now)
+        async with self.sessions.begin() as session:
+            periods = {
+                row.id: row.team_id
+                for row in await session.scalars(
+                    select(ScorePeriod).where(
+                        or_(
+                            *(
+                                (ScorePeriod.team_id == tid) & (ScorePeriod.period == label)
+                                for tid, label in labels.items()
+                            ),
+                            false(),
+                        )
+                    )
+                )
+            }
+            rows = (
+                await session.execute(
+                    select(
+                        ScoreCard.period_id,
+                        ScoreCard.member_id,
+                        ScoreCard.rank,
+                        ScoreCard.total,
+                        ScoreCard.tier,
+                        ScoreCard.summary,
+                    ).where(ScoreCard.period_id.in_(list(periods)))
+                )
+            ).all()
+        out: dict[int, list[Standing]] = {tid: [] for tid in labels}
+        for pid, member_id, rank, total, tier, summary in rows:
+            card = _loads(summary)
+            out[periods[pid]].append(
+                Standing(member_id, card["name"], rank, Decimal(total), tier, Pay(**card["pay"]))
+            )
+        for standing in out.values():
+            standing.sort(key=lambda s: (s.rank, s.name, s.member_id))
+        return out
 
     async def _read(self, team_id: int, period: Period, now: datetime) -> ScoreView:
         async with self.sessions.begin() as session:
@@ -767,6 +837,18 @@ async def _write_cards(session: AsyncSession, work: _Work) -> set[int]:
             brief,
         )
     return changed
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's place in their team's open period, as kept."""
+
+    member_id: int
+    name: str
+    rank: int
+    total: Decimal
+    tier: str
+    pay: Pay
 
 
 @dataclass(frozen=True)

@@ -557,6 +557,24 @@ async def load_narrowed(
         t.data = data
 
 
+def _dense(moments: list[datetime], window: timedelta, least: int) -> list[tuple]:
+    """The stretches [first, last] of sorted moments where `least` or more fall within less
+    than `window` of each other (where the burst rule can catch anything)."""
+    out: list[tuple[datetime, datetime]] = []
+    j = 0
+    for i in range(len(moments)):
+        j = max(j, i)
+        while j + 1 < len(moments) and moments[j + 1] - moments[i] < window:
+            j += 1
+        if j - i + 1 >= least:
+            lo, hi = moments[i], moments[j]
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+    return out
+
+
 @lru_cache(maxsize=1)
 def _near_statement() -> TextClause:
     """Touches by given loggers logged inside given open ranges."""
@@ -589,12 +607,38 @@ async def _neighbours(
             ranges.setdefault(row.member_id, []).append(row.logged_at)
     if not ranges:
         return [[] for _ in targets]
-    # One index range per (logger, window): a logger's whole month is never read for this.
-    near = [
-        (logger, lo, hi)
-        for logger, moments in ranges.items()
-        for lo, hi in _merged(moments, timedelta(minutes=reach))
-    ]
+    # Only where a logger logged enough entries close enough together can a burst be: find
+    # those stretches from the times alone, then read whole rows there and nowhere else.
+    least = min(t.version.anti_gaming.burst_touches for t in targets)
+    window = timedelta(minutes=reach)
+    times: dict[int, list[datetime]] = {}
+    spans = [(logger, min(ms) - window, max(ms) + window) for logger, ms in ranges.items()]
+    for chunk in _chunks(spans, 200):
+        for logger, moment in await session.execute(
+            select(Touch.member_id, Touch.logged_at).where(
+                or_(
+                    *(
+                        and_(Touch.member_id == m, Touch.logged_at > lo, Touch.logged_at < hi)
+                        for m, lo, hi in chunk
+                    )
+                )
+            )
+        ):
+            times.setdefault(logger, []).append(moment)
+    near = []
+    for logger, moments in ranges.items():
+        dense = _dense(sorted(times.get(logger, [])), window, least)
+        if not dense:
+            continue  # no burst anywhere near this logger's entries
+        wanted_near = _merged(moments, window)
+        near += [
+            (logger, max(lo, a - window), min(hi, b + window))
+            for a, b in dense
+            for lo, hi in wanted_near
+            if lo < b + window and a - window < hi
+        ]
+    if not near:
+        return [[] for _ in targets]
     statement = _near_statement()
     candidates = []
     for chunk in _chunks(near, NEAR_SLOTS):

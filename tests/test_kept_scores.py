@@ -294,3 +294,23 @@ async def test_one_snapshot_per_member_per_day_as_the_day_ended(db):
     scored = {m.member_id for m in latest.score.members}
     for day in days:
         assert {r.member_id for r in rows if r.day == day} == scored, day
+
+
+async def test_the_standings_of_every_team_read_at_once_match_each_teams_card(db):
+    ops = [
+        ("touch", 0, 0, "order", 0, 1, "30000", "csat:5", None),
+        ("touch", 4, 2, "order", 0, 1, "5000", "csat:5", None),
+        ("touch", 1, 1, "call", 0, 1, "5000", "csat:5", None),
+    ]
+    await _play(db, ops)
+    kept = KeptScores(db.sessions)
+    now = datetime.now(UTC)
+    standings = await kept.standings(now=now)
+    async with db.sessions.begin() as s:
+        team_ids = list(await s.scalars(select(Team.id)))
+    assert sorted(standings) == sorted(team_ids)
+    for team_id in team_ids:
+        view = await kept.view(team_id, now=now)
+        assert [(m.member_id, m.rank, m.total, m.tier, m.pay) for m in view.score.members] == [
+            (s.member_id, s.rank, s.total, s.tier, s.pay) for s in standings[team_id]
+        ]
