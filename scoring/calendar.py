@@ -62,7 +62,10 @@ class WorkCalendar:
 
     def next_day_cutoff(self, moment: datetime, cutoff: time) -> datetime:
         """`cutoff` o'clock on the working day after the local date of `moment`."""
-        day = self.local(moment).date()
+        return self.cutoff_after(self.local(moment).date(), cutoff)
+
+    def cutoff_after(self, day: date, cutoff: time) -> datetime:
+        """`cutoff` o'clock on the working day after `day`."""
         found = self._cutoffs.get((day, cutoff))
         if found is None:
             found = self._cutoffs[(day, cutoff)] = self.at(self.next_working_day(day), cutoff)

@@ -42,6 +42,12 @@ class Window:
     days: tuple[tuple[date, date], ...]
     spans: tuple[tuple[datetime, datetime], ...]
     horizon: datetime
+    # The spans cut off at the horizon: what `covers` tests, worked out once.
+    cut: tuple[tuple[datetime, datetime], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        cut = tuple((lo, min(hi, self.horizon)) for lo, hi in self.spans)
+        object.__setattr__(self, "cut", cut)
 
     @property
     def day_count(self) -> int:
@@ -57,7 +63,10 @@ class Window:
         return min(self.spans[-1][1], self.horizon)
 
     def covers(self, moment: datetime) -> bool:
-        return any(lo <= moment < min(hi, self.horizon) for lo, hi in self.spans)
+        for lo, hi in self.cut:
+            if lo <= moment < hi:
+                return True
+        return False
 
     def covers_day(self, day: date) -> bool:
         return any(lo <= day < hi for lo, hi in self.days)
@@ -120,6 +129,12 @@ class Context:
         return c.owner_id if c is not None else None
 
     @cached_property
+    def day_of(self) -> dict[int, date]:
+        """Each touch's local date (when it happened), worked out once."""
+        zone = self.calendar.zone
+        return {t.id: t.occurred_at.astimezone(zone).date() for t in self.data.touches}
+
+    @cached_property
     def excluded(self) -> dict[int, str]:
         """Touches left out of every score, with the anti-gaming rule that caught them."""
         rules = self.version.anti_gaming
@@ -146,7 +161,7 @@ class Context:
         for t in self.data.touches:
             if t.kind not in OUTREACH:
                 continue  # orders, inquiries, ratings and complaints are not padding
-            day = self.calendar.local(t.occurred_at).date()
+            day = self.day_of[t.id]
             per_day[(t.member_id, t.customer_id, day)].append(t)
         for touches in per_day.values():
             touches.sort(key=lambda t: (t.occurred_at, t.id))
@@ -447,7 +462,7 @@ def timeliness(ctx: Context, m: MemberIn) -> MetricValue:
         if not w.covers(t.occurred_at):
             records.append(Record("touch", t.id, False, OFF_TEAM))
             continue
-        deadline = ctx.calendar.next_day_cutoff(t.occurred_at, ctx.version.timeliness_cutoff)
+        deadline = ctx.calendar.cutoff_after(ctx.day_of[t.id], ctx.version.timeliness_cutoff)
         if t.logged_at > deadline:
             # A late touch stays late even if a burst or the cap leaves it out elsewhere:
             # the rules take credit away, never a penalty.
