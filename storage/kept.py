@@ -51,6 +51,7 @@ from storage.models import (
 )
 from storage.periods import (
     Narrowed,
+    ShortReads,
     bounds,
     current_period,
     days_on_team,
@@ -65,7 +66,7 @@ log = logging.getLogger("crmpay.scores")
 
 # Changes taken per refresh; the rest wait for the next one (a refresh holds SQLite's one
 # connection for a few short reads, so it stays short).
-BATCH = 200
+BATCH = 100
 # Past this many customers a period is re-read whole: one pass beats many narrow ones.
 WHOLE_AT = 400
 
@@ -698,8 +699,7 @@ async def _read_works(sessions: async_sessionmaker[AsyncSession], works: list[_W
         Narrowed(w.team, w.period, w.scheme.version_for(w.period.first_day), w.only or set())
         for w in narrowed
     ]
-    async with sessions.begin() as session:
-        await load_narrowed(session, targets)
+    await load_narrowed(ShortReads(sessions), targets)
     by_period = {w.period_id: w for w in narrowed}
     for w, t in zip(narrowed, targets, strict=True):
         w.data = t.data

@@ -15,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, Row, TextClause, and_, bindparam, func, or_, select, text, union
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from scoring.inputs import CustomerIn, FollowupIn, MemberIn, Period, TeamData, TouchIn
 from scoring.metrics import CROSS_KINDS
@@ -53,6 +53,9 @@ ANSWER_GRACE = timedelta(days=7)
 # compiled once, padded with ranges that match nothing).
 NEAR_SLOTS = 128
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Customers a narrowed load reads a query: each read stays short, so requests get SQLite's
+# one connection in between.
+READ_AT_ONCE = 40
 
 
 @lru_cache(maxsize=16)
@@ -435,6 +438,19 @@ async def load_team_data(
     return (await _assemble(session, [f], names, [customers], [touches], [followups], [[]]))[0]
 
 
+class ShortReads:
+    """Stands in for a session: each statement is read in its own short transaction, so a
+    long load never holds SQLite's one connection for long. (What the rows miss of a write
+    made meanwhile, that write's own queued change brings in later.)"""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def execute(self, statement, params=None):
+        async with self.sessions() as session:
+            return (await session.execute(statement, params)).freeze()()
+
+
 @dataclass
 class Narrowed:
     """A team's period narrowed to a few customers; `data` is filled in by the load."""
@@ -481,7 +497,7 @@ async def load_narrowed(
     by_minimum: dict[int, dict[int, Row]] = {}
     for minimum in {f.min_order_minor for f in frames}:
         rows: dict[int, Row] = {}
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(wanted, READ_AT_ONCE):
             first = (
                 select(Touch.customer_id, func.min(Touch.occurred_at).label("first"))
                 .where(
@@ -503,12 +519,14 @@ async def load_narrowed(
     since = min(f.lookback for f in frames)
     until = max(f.end for f in frames) + ANSWER_GRACE
     on_wanted: dict[int, list[Row]] = {}
-    for chunk in _chunks(wanted):
+    for chunk in _chunks(wanted, READ_AT_ONCE):
         for row in await session.execute(
             select(*TOUCH_COLUMNS).where(
                 Touch.customer_id.in_(chunk),
                 Touch.occurred_at >= since,
                 Touch.occurred_at < until,
+                # Before the periods only orders are read (who bought recently).
+                or_(Touch.kind == "order", Touch.occurred_at >= min(f.start for f in frames)),
             )
         ):
             on_wanted.setdefault(row.customer_id, []).append(row)
@@ -536,7 +554,7 @@ async def load_narrowed(
     followups: list[list] = [[] for _ in targets]
     first_day = min(f.period.first_day for f in frames)
     last_day = max(f.period.next_first_day for f in frames)
-    for chunk in _chunks(wanted):
+    for chunk in _chunks(wanted, READ_AT_ONCE):
         for row in await session.execute(
             select(*FOLLOWUP_COLUMNS).where(
                 Followup.customer_id.in_(chunk),
@@ -613,7 +631,7 @@ async def _neighbours(
     window = timedelta(minutes=reach)
     times: dict[int, list[datetime]] = {}
     spans = [(logger, min(ms) - window, max(ms) + window) for logger, ms in ranges.items()]
-    for chunk in _chunks(spans, 200):
+    for chunk in _chunks(spans, 16):  # a few loggers a query: each read stays short
         for logger, moment in await session.execute(
             select(Touch.member_id, Touch.logged_at).where(
                 or_(
