@@ -177,8 +177,15 @@ async def generate(db: Database, members: int, teams: int, touches: int, now: da
                 for f in range(members * 30)
             ],
         )
-    # Planner statistics, as after `crmpay db upgrade` on a filled database.
     async with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Rows were written with their ids: the sequences go on after them.
+            for table in ("teams", "members", "customers", "touches", "followups"):
+                await conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT max(id) FROM {table}))"
+                )
+        # Planner statistics, as after `crmpay db upgrade` on a filled database.
         await conn.exec_driver_sql("ANALYZE")
     return time.perf_counter() - start
 

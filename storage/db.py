@@ -158,11 +158,14 @@ def create_engine(
 
     With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
     With `wait` (seconds), no statement waits longer than that for a lock, nor longer than
-    twice that for a connection from the pool or a new one, and none runs longer than twice
-    that: for serving requests, which must be answered within seconds, not for batch work.
+    twice that for a connection from the pool or a new one (four times for SQLite's one
+    connection, which requests queue for), and none runs longer than twice that: for serving
+    requests, which must be answered within seconds, not for batch work.
     """
     if wait is not None:
-        kwargs.setdefault("pool_timeout", 2 * wait)
+        # SQLite's one connection is queued for under load, which is no outage: a request
+        # may wait longer for it (still answering inside Slack's 3 s) than for a lock.
+        kwargs.setdefault("pool_timeout", (4 if is_sqlite(url) else 2) * wait)
     if not is_sqlite(url):
         if wait is not None:
             kwargs.setdefault(
