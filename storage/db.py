@@ -158,14 +158,15 @@ def create_engine(
 
     With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
     With `wait` (seconds), no statement waits longer than that for a lock, nor longer than
-    twice that for a connection from the pool or a new one (four times for SQLite's one
-    connection, which requests queue for), and none runs longer than twice that: for serving
-    requests, which must be answered within seconds, not for batch work.
+    twice that for a new connection or four times that for one from the pool (requests queue
+    for those under load), and none runs longer than twice that: for serving requests, which
+    must be answered within seconds, not for batch work.
     """
     if wait is not None:
-        # SQLite's one connection is queued for under load, which is no outage: a request
-        # may wait longer for it (still answering inside Slack's 3 s) than for a lock.
-        kwargs.setdefault("pool_timeout", (4 if is_sqlite(url) else 2) * wait)
+        # Waiting for a pooled connection is being queued under load, which is no outage: a
+        # request may wait longer for one (still answering inside Slack's 3 s) than for a
+        # lock or a new connection.
+        kwargs.setdefault("pool_timeout", 4 * wait)
     if not is_sqlite(url):
         if wait is not None:
             kwargs.setdefault(
