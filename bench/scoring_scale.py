@@ -20,6 +20,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -293,6 +295,29 @@ async def measure(url: str, args) -> None:
     )
 
 
+@contextmanager
+def scratch_database(database_url: str | None) -> Iterator[str]:
+    """A migrated scratch database: a SQLite file in a temporary folder, or a PostgreSQL
+    database created beside `database_url` and dropped afterwards."""
+    scratch = None
+    if database_url:
+        scratch = f"crmpay_bench_{secrets.token_hex(4)}"
+        asyncio.run(run_admin_sql(database_url, f'CREATE DATABASE "{scratch}"'))
+        url = (
+            make_url(database_url)
+            .set(drivername="postgresql+asyncpg", database=scratch)
+            .render_as_string(False)
+        )
+    else:
+        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/bench.db"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        if scratch:
+            asyncio.run(run_admin_sql(database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=1000)
@@ -301,24 +326,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    scratch = None
-    if args.database_url:
-        scratch = f"crmpay_bench_{secrets.token_hex(4)}"
-        asyncio.run(run_admin_sql(args.database_url, f'CREATE DATABASE "{scratch}"'))
-        url = (
-            make_url(args.database_url)
-            .set(drivername="postgresql+asyncpg", database=scratch)
-            .render_as_string(False)
-        )
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/scale.db"
-    try:
-        upgrade(url)
+    with scratch_database(args.database_url) as url:
         print(f"database: {make_url(url).get_backend_name()}")
         asyncio.run(measure(url, args))
-    finally:
-        if scratch:
-            asyncio.run(run_admin_sql(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
     cmd = (
         f".venv/bin/python bench/scoring_scale.py --members {args.members} --teams {args.teams}"
         f" --touches {args.touches}"

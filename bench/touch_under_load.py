@@ -21,7 +21,6 @@ import random
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,13 +28,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scoring_scale import generate
+from scoring_scale import generate, scratch_database
 from sqlalchemy.engine import make_url
 from touch_latency import _free_port, _pct
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from handlers.ids import Command
-from storage.db import Database, run_admin_sql
+from storage.db import Database
 
 TOKEN = "xoxb-bench"
 SECRET = secrets.token_hex(16)
@@ -183,34 +182,11 @@ def _start(target, *args) -> mp.Process:
     return child
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=1000)
-    parser.add_argument("--teams", type=int, default=50)
-    parser.add_argument("--touches", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--home-rate", type=float, default=5.0)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-
+def _run(url: str, args: argparse.Namespace) -> None:
     from storage.kept import KeptScores
-    from storage.migrate import upgrade
 
-    scratch = None
-    if args.database_url:
-        scratch = f"crmpay_bench_{secrets.token_hex(4)}"
-        asyncio.run(run_admin_sql(args.database_url, f'CREATE DATABASE "{scratch}"'))
-        url = (
-            make_url(args.database_url)
-            .set(drivername="postgresql+asyncpg", database=scratch)
-            .render_as_string(False)
-        )
-    else:
-        url = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/load.db"
     children = []
     try:
-        upgrade(url)
 
         async def prepare() -> None:
             db = Database(url)
@@ -255,8 +231,21 @@ def main() -> None:
         for child in children:
             child.terminate()
             child.join()
-        if scratch:
-            asyncio.run(run_admin_sql(args.database_url, f'DROP DATABASE "{scratch}" WITH (FORCE)'))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--teams", type=int, default=50)
+    parser.add_argument("--touches", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--home-rate", type=float, default=5.0)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    with scratch_database(args.database_url) as url:
+        _run(url, args)
     cmd = (
         f".venv/bin/python bench/touch_under_load.py --members {args.members} --teams "
         f"{args.teams} --touches {args.touches} --requests {args.requests} --concurrency "
