@@ -58,6 +58,7 @@ async def _serve(settings, socket: bool) -> None:
     app = build_app(settings, db, scores)
     # Kept scores are refreshed beside the requests, as changes come in.
     refresher = asyncio.create_task(scores.run(), name="kept-scores")
+    upkeep = asyncio.create_task(db.maintain(), name="database-upkeep")
     # In Socket Mode the HTTP server only answers /healthz and /readyz.
     secret = settings.slack_signing_secret.get_secret_value()
     runner = web.AppRunner(build_web_app(None if socket else app, db, secret))
@@ -82,6 +83,7 @@ async def _serve(settings, socket: bool) -> None:
         if handler is not None:
             await handler.close_async()
         refresher.cancel()
+        upkeep.cancel()
         await runner.cleanup()
         await db.dispose()
 

@@ -11,6 +11,7 @@ each commit, instead of writing into an unlinked inode.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,7 @@ PG_UNAVAILABLE = {
 # for a lock (SQLite's busy handler, PostgreSQL's lock_timeout) and for a pooled connection,
 # each, so that waiting and answering stay inside Slack's 3 s for an acknowledgement.
 REQUEST_WAIT = 0.5
+log = logging.getLogger("crmpay.db")
 FILE_KEY = "crmpay_sqlite_file"
 WRITABLE_KEY = "crmpay_sqlite_writable"
 
@@ -335,6 +337,30 @@ class Database:
         except Exception as exc:
             checks[step] = describe(exc)
         return ready
+
+    async def optimize(self) -> None:
+        """Keep SQLite's query planner informed: statistics are gathered the first time, and
+        `PRAGMA optimize` refreshes them where tables grew (PostgreSQL's autovacuum does this
+        by itself)."""
+        if not is_sqlite(str(self.engine.url)):
+            return
+        async with self.engine.connect() as conn:
+            known = await conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            )
+            await conn.exec_driver_sql("PRAGMA optimize" if known.first() else "ANALYZE")
+            await conn.commit()
+
+    async def maintain(self, every: float = 3600.0) -> None:
+        """Run `optimize` now and then, for as long as the bot serves (cancel to stop)."""
+        while True:
+            try:
+                await self.optimize()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("database upkeep failed; trying again later", exc_info=True)
+            await asyncio.sleep(every)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

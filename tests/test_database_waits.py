@@ -64,3 +64,15 @@ async def test_a_locked_database_is_refused_in_time_and_nothing_is_saved_later(
     assert await scalars(stack.db, select(Touch)) == []  # told "not saved", and it was not
     r = await stack.slack.command("U0ALICE", Command.TOUCH, "acme call after the lock")
     assert "Logged: call with *Acme Ltd*" in r.message_text
+
+
+async def test_sqlite_planner_statistics_are_gathered_on_upkeep(db):
+    """`crmpay serve` keeps SQLite's planner statistics fresh (PostgreSQL does it itself)."""
+    await db.optimize()
+    await db.optimize()  # and again: statistics kept up, nothing refused
+    if db.path is not None:
+        async with db.engine.connect() as conn:
+            names = await conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            )
+            assert names.scalar() == "sqlite_stat1"
