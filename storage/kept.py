@@ -50,6 +50,7 @@ from storage.models import (
     utcnow,
 )
 from storage.periods import (
+    ANSWER_GRACE,
     Narrowed,
     ShortReads,
     bounds,
@@ -408,13 +409,16 @@ class KeptScores:
                     await _ensure_kept(session, *want, now)
             taken = 0
             for _ in range(100):  # a queue that keeps growing still lets the reader go
-                done, more = await self._refresh_once(now)
+                done, more = await self._refresh_once(now, idle_ok=want is None)
                 taken += done
                 if not more:
                     break
             return taken
 
-    async def _refresh_once(self, now: datetime) -> tuple[int, bool]:
+    async def _refresh_once(self, now: datetime, idle_ok: bool = False) -> tuple[int, bool]:
+        """One pass. With `idle_ok`, a pass with no change queued, no tallies overtaken and
+        no period waiting to be built stops at that (the background refresher's usual
+        case); otherwise every kept period is checked against its team's rules too."""
         async with self.sessions.begin() as session:
             changes = list(
                 await session.scalars(select(ScoreChange).order_by(ScoreChange.id).limit(BATCH))
@@ -426,6 +430,10 @@ class KeptScores:
                     )
                 )
             ).all()
+            if idle_ok and not changes and not expired:
+                unbuilt = await session.scalar(select(exists().where(ScorePeriod.generation == 0)))
+                if not unbuilt:
+                    return 0, False
             works = await self._plan(session, changes, expired, now)
         # Read in several short transactions, so that requests waiting for SQLite's one
         # connection get it in between (the generation guards the writes: see above).
@@ -557,7 +565,7 @@ class KeptScores:
                         if row.team_id != team_id:
                             continue
                         start, end = bounds(_period(row))
-                        if since < end + timedelta(days=7) and (until is None or until > start):
+                        if since < end + ANSWER_GRACE and (until is None or until > start):
                             only.setdefault(pid, set()).update(involved[mid])
         works = []
         for pid in sorted(set(only) | whole):
