@@ -259,7 +259,7 @@ async def measure(url: str, args) -> None:
         scored += len(view.score.members)
     whole = time.perf_counter() - t0
     print(f"full recompute of the org ({scored} members scored): {whole:.2f}s")
-    kept = KeptScores(db.sessions)
+    kept = KeptScores(db.sessions, db.reads)
     t0 = time.perf_counter()
     await kept.rebuild(now=now)
     built = time.perf_counter() - t0

@@ -66,7 +66,7 @@ def _serve_bot(port: int, database_url: str, members: int, ready) -> None:
             database_url=database_url,
         )
         db = Database(database_url, wait=REQUEST_WAIT)
-        scores = KeptScores(db.sessions)
+        scores = KeptScores(db.sessions, db.reads)
         app = build_app(settings, db, scores)
         runner = web.AppRunner(build_web_app(app, db, SECRET), access_log=None)
         await runner.setup()
@@ -193,7 +193,7 @@ def _run(url: str, args: argparse.Namespace) -> None:
             now = datetime.now(UTC)
             took = await generate(db, args.members, args.teams, args.touches, now)
             print(f"generated {args.touches} touches in {took:.0f}s")
-            await KeptScores(db.sessions).rebuild(now=now)
+            await KeptScores(db.sessions, db.reads).rebuild(now=now)
             await db.dispose()
 
         asyncio.run(prepare())

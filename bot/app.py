@@ -60,7 +60,7 @@ def build_app(settings: Settings, db: Database, scores: KeptScores | None = None
         # shape, before bolt sees it (bot/server.py); Socket Mode needs no signature.
         request_verification_enabled=False,
     )
-    deps = Deps(settings=settings, db=db, scores=scores or KeptScores(db.sessions))
+    deps = Deps(settings=settings, db=db, scores=scores or KeptScores(db.sessions, db.reads))
     # Members' languages, so that even a database outage is reported in theirs.
     locales: dict[tuple[str, str], str] = {}
 

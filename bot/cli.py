@@ -54,7 +54,7 @@ async def _serve(settings, socket: bool) -> None:
     from storage.kept import KeptScores
 
     db = Database(settings.database_url, wait=REQUEST_WAIT)
-    scores = KeptScores(db.sessions)
+    scores = KeptScores(db.sessions, db.reads)
     app = build_app(settings, db, scores)
     # Kept scores are refreshed beside the requests, as changes come in.
     refresher = asyncio.create_task(scores.run(), name="kept-scores")
@@ -187,7 +187,7 @@ def scores_rebuild(team_name: str | None) -> None:
                 if team_id is None:
                     click.echo(f"crmpay: error: no team named {team_name!r}", err=True)
                     sys.exit(2)
-            return await KeptScores(db.sessions).rebuild(team_id)
+            return await KeptScores(db.sessions, db.reads).rebuild(team_id)
         finally:
             await db.dispose()
 

@@ -43,7 +43,7 @@ class Deps:
 
     def __post_init__(self) -> None:
         if self.scores is None:
-            object.__setattr__(self, "scores", KeptScores(self.db.sessions))
+            object.__setattr__(self, "scores", KeptScores(self.db.sessions, self.db.reads))
 
     @property
     def sessions(self):

@@ -105,7 +105,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if line is None:
             raise BadPayload()  # a metric not on this member's card
         # The card is kept; the records behind it are read for this member alone.
-        values = await member_records(deps.sessions, value.team, view.period, value.member)
+        values = await member_records(deps.db.reads, value.team, view.period, value.member)
         records = values[line.metric].records if line.metric in values else []
         line = replace(line, records=records)
         labels = await record_labels(deps.sessions, [(r.kind, r.id) for r in records])
@@ -123,7 +123,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if view.manager_id != actor.member_id or value.member == actor.member_id:
             raise NotYourReport(user=view.user_ids.get(value.member, "?"))
         scored_or_refuse(actor, view, value.member)
-        values = await member_records(deps.sessions, value.team, view.period, value.member)
+        values = await member_records(deps.db.reads, value.team, view.period, value.member)
         await accept_bursts(deps.sessions, actor, value.team, value.member, flagged(values))
         modal = await records_view(actor, value)
         await client.views_update(view_id=view_id, view=modal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, or_, select, true
+from sqlalchemy import bindparam, case, exists, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -20,7 +20,7 @@ from storage.errors import (
 )
 from storage.kept import record_change
 from storage.members import Actor
-from storage.models import Customer
+from storage.models import Customer, Member
 from storage.vocab import MAX_COMPANY, MAX_KEY, MAX_NAME, MAX_OCCUPATION, CustomerStatus
 
 
@@ -98,6 +98,32 @@ def validate(draft: CustomerDraft, phone_region: str) -> ValidCustomer:
 
 def _with_owner():
     return select(Customer).options(joinedload(Customer.owner))
+
+
+# The columns of a CustomerView, with the keys names are matched on, read without the ORM:
+# the /touch path builds no objects and reuses these statements (their SQL is cached).
+_VIEW_COLUMNS = (
+    Customer.id,
+    Customer.name,
+    Customer.company,
+    Customer.phone,
+    Customer.occupation,
+    Customer.segment,
+    Customer.status,
+    Customer.owner_id,
+    Member.slack_user_id,
+    Customer.name_key,
+    Customer.company_key,
+)
+_VIEWS = select(*_VIEW_COLUMNS).join(Member, Member.id == Customer.owner_id)
+
+
+def _row_view(row) -> CustomerView:
+    return CustomerView(*row[:9])
+
+
+def _is_exact(row, key: str) -> bool:
+    return key in (row.name_key, row.company_key)
 
 
 async def _conflict(
@@ -273,9 +299,35 @@ async def naming_prefixes(
     return {q for q, hit in zip(usable, row, strict=True) if hit}
 
 
+def _prefix_of(workspace_id, like):
+    return (Customer.workspace_id == workspace_id) & or_(
+        Customer.name_key.like(like, escape="\\"), Customer.company_key.like(like, escape="\\")
+    )
+
+
+_KEY = bindparam("key")
+# The actor's own customers starting with a prefix, exact matches first, then by name: one
+# query answers the usual cases of `resolve_own`.
+_OWN_FIRST = (
+    _VIEWS.where(
+        _prefix_of(bindparam("workspace"), bindparam("like")),
+        Customer.owner_id == bindparam("owner"),
+    )
+    .order_by(
+        case((or_(Customer.name_key == _KEY, Customer.company_key == _KEY), 0), else_=1),
+        Customer.name_key,
+        Customer.id,
+    )
+    .limit(CANDIDATES_SHOWN + 1)
+)
+_BY_ID = _VIEWS.where(
+    Customer.id == bindparam("id"), Customer.workspace_id == bindparam("workspace")
+)
+
+
 async def resolve_own(
     session: AsyncSession, actor: Actor, query: str, allow_others: bool = False
-) -> Customer:
+) -> CustomerView:
     """Pick the actor's customer a typed prefix means, or explain why none fits.
 
     With `allow_others` (a rating or complaint taken by someone else) a colleague's
@@ -285,54 +337,58 @@ async def resolve_own(
     if not fields.visible_text(query):
         raise FieldError("field.customer_required", field="customer")
     key = fields.match_key(query)
-    own = _matching(actor.workspace_id, query).where(Customer.owner_id == actor.member_id)
-    by_name = (Customer.name_key, Customer.id)
-    # One query answers the usual cases: exact matches first, then the rest by name.
-    exact_first = case((or_(Customer.name_key == key, Customer.company_key == key), 0), else_=1)
-    found = list(
-        await session.scalars(own.order_by(exact_first, *by_name).limit(CANDIDATES_SHOWN + 1))
-    )
-    exact = [c for c in found if key in (c.name_key, c.company_key)]
+    like = _prefix(query)
+    conn = await session.connection()
+    found = (
+        await conn.execute(
+            _OWN_FIRST,
+            {"workspace": actor.workspace_id, "like": like, "owner": actor.member_id, "key": key},
+        )
+    ).all()
+    exact = [c for c in found if _is_exact(c, key)]
     if len(exact) == 1:
-        return exact[0]
+        return _row_view(exact[0])
     if len(found) == 1:
-        return found[0]
+        return _row_view(found[0])
+    own = _VIEWS.where(_prefix_of(actor.workspace_id, like), Customer.owner_id == actor.member_id)
+    by_name = (Customer.name_key, Customer.id)
     if not exact or len(found) <= CANDIDATES_SHOWN:
         mine = sorted(found, key=lambda c: (c.name_key, c.id))  # all of them, by name
     else:
-        mine = list(await session.scalars(own.order_by(*by_name).limit(CANDIDATES_SHOWN + 1)))
+        mine = (await conn.execute(own.order_by(*by_name).limit(CANDIDATES_SHOWN + 1))).all()
     if mine:
-        total = await session.scalar(select(func.count()).select_from(own.subquery()))
-        raise AmbiguousCustomer(query, [view(c) for c in mine[:CANDIDATES_SHOWN]], total or 0)
-    others = list(
-        await session.scalars(
-            _matching(actor.workspace_id, query)
-            .order_by(Customer.name_key, Customer.id)
+        total = await conn.scalar(select(func.count()).select_from(own.subquery()))
+        raise AmbiguousCustomer(query, [_row_view(c) for c in mine[:CANDIDATES_SHOWN]], total or 0)
+    others = (
+        await conn.execute(
+            _VIEWS.where(_prefix_of(actor.workspace_id, like))
+            .order_by(*by_name)
             .limit(CANDIDATES_SHOWN + 1)
         )
-    )
+    ).all()
     if others and allow_others:
-        exact_others = [c for c in others if key in (c.name_key, c.company_key)]
+        exact_others = [c for c in others if _is_exact(c, key)]
         if len(exact_others) == 1 or len(others) == 1:
-            return (exact_others or others)[0]
-        raise AmbiguousCustomer(query, [view(c) for c in others[:CANDIDATES_SHOWN]], len(others))
+            return _row_view((exact_others or others)[0])
+        raise AmbiguousCustomer(
+            query, [_row_view(c) for c in others[:CANDIDATES_SHOWN]], len(others)
+        )
     if others:
-        raise NotOwner(name=others[0].name, owner=others[0].owner.slack_user_id)
+        raise NotOwner(name=others[0].name, owner=others[0].slack_user_id)
     raise CustomerNotFound(query=query)
 
 
 async def get_own(
     session: AsyncSession, actor: Actor, customer_id: int, allow_others: bool = False
-) -> Customer:
-    """Load one of the actor's customers by id, refusing anyone else's (unless allowed)."""
-    c = await session.scalar(
-        _with_owner().where(Customer.id == customer_id, Customer.workspace_id == actor.workspace_id)
-    )
+) -> CustomerView:
+    """One of the actor's customers by id, refusing anyone else's (unless allowed)."""
+    conn = await session.connection()
+    c = (await conn.execute(_BY_ID, {"id": customer_id, "workspace": actor.workspace_id})).first()
     if c is None:
         raise NotFound(field="customer")
     if c.owner_id != actor.member_id and not allow_others:
-        raise NotOwner(field="customer", name=c.name, owner=c.owner.slack_user_id)
-    return c
+        raise NotOwner(field="customer", name=c.name, owner=c.slack_user_id)
+    return _row_view(c)
 
 
 async def update_customer(
@@ -347,7 +403,10 @@ async def update_customer(
     valid = validate(draft, phone_region)
     try:
         async with sessions.begin() as session:
-            customer = await get_own(session, actor, customer_id)
+            await get_own(session, actor, customer_id)  # theirs, or refused
+            customer = await session.get_one(
+                Customer, customer_id, options=[joinedload(Customer.owner)]
+            )
             if existing := await _conflict(session, actor.workspace_id, valid, customer.id):
                 raise _duplicate(existing, valid, actor)
             customer.name, customer.name_key = valid.name, fields.match_key(valid.name)
@@ -372,4 +431,4 @@ async def own_customer(
 ) -> CustomerView:
     """The actor's customer a typed prefix means (see `resolve_own`)."""
     async with sessions.begin() as session:
-        return view(await resolve_own(session, actor, query))
+        return await resolve_own(session, actor, query)

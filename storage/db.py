@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.errors import DatabaseUnavailable
+from storage.inline import inline_url
 
 # SQLite result codes (and messages) that mean the file cannot serve as it is: read-only,
 # I/O failure, corrupt or replaced by something else, gone, full, or without our tables.
@@ -154,11 +155,19 @@ def _on_error(ctx: Any) -> BaseException | None:
 
 
 def create_engine(
-    url: str, *, must_exist: bool = False, wait: float | None = None, **kwargs: object
+    url: str,
+    *,
+    must_exist: bool = False,
+    wait: float | None = None,
+    inline: bool = False,
+    read_only: bool = False,
+    **kwargs: object,
 ) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL, a busy timeout and file checks.
 
     With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
+    With `inline`, a SQLite file's statements run on the event loop (`storage.inline`);
+    with `read_only`, its connections refuse writes (`PRAGMA query_only`).
     With `wait` (seconds), no statement waits longer than that for a lock, nor longer than
     twice that for a new connection or four times that for one from the pool (requests queue
     for those under load), and none runs longer than twice that: for serving requests, which
@@ -193,7 +202,11 @@ def create_engine(
         kwargs.setdefault("pool_size", 1)
         kwargs.setdefault("max_overflow", 0)
     busy = wait if wait is not None else 30.0
-    engine = create_async_engine(url, connect_args={"timeout": busy}, **kwargs)
+    engine = create_async_engine(
+        inline_url(url) if inline and path is not None else url,
+        connect_args={"timeout": busy},
+        **kwargs,
+    )
     event.listen(engine.sync_engine, "handle_error", _on_error)
 
     if path is not None and must_exist:
@@ -215,6 +228,12 @@ def create_engine(
         cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         if path is not None:
             cur.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL still never corrupts and loses nothing when the process dies;
+            # only a power cut or OS crash may take the last commits back. FULL syncs the log
+            # on every commit, which costs each /touch more than all its statements together.
+            cur.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")
         cur.close()
         if path is not None:
             record.info[FILE_KEY] = _file_id(path)
@@ -283,16 +302,29 @@ def describe(exc: BaseException) -> str:
 
 
 class Database:
-    """One engine and one session factory per process."""
+    """The engines and session factories of a process.
+
+    `sessions` serves requests and every write. `reads` is for reads that may take long
+    (kept scores, a member's whole month): on a SQLite file they run on a connection of
+    their own, in its own thread, so that the requests' connection, whose statements run
+    on the event loop, is never held by them; elsewhere it is `sessions`.
+    """
 
     def __init__(self, url: str, *, wait: float | None = None, **engine_kwargs: object) -> None:
         """`wait`: the most a statement waits for a lock or a connection (see create_engine)."""
         self.url = url
         self.path = sqlite_file(url)
-        self.engine = create_engine(url, must_exist=True, wait=wait, **engine_kwargs)
+        self.engine = create_engine(url, must_exist=True, wait=wait, inline=True, **engine_kwargs)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        self.read_engine = self.engine
+        self.reads = self.sessions
+        if self.path is not None:
+            self.read_engine = create_engine(
+                url, must_exist=True, wait=wait, read_only=True, **engine_kwargs
+            )
+            self.reads = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     async def readiness(self) -> Readiness:
         """Check that the database answers, its schema is at the head revision, and it writes."""
@@ -365,6 +397,8 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 async def run_admin_sql(url: str, sql: str) -> None:

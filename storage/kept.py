@@ -81,11 +81,19 @@ async def record_change(
     team_id: int | None = None,
 ) -> None:
     """Queue a change to scoring's inputs, in the transaction that makes it."""
-    await session.execute(
-        insert(ScoreChange).values(
-            customer_id=customer_id, member_id=member_id, logged_at=logged_at, team_id=team_id
-        )
+    conn = await session.connection()
+    await conn.execute(
+        _QUEUE_CHANGE,
+        {
+            "customer_id": customer_id,
+            "member_id": member_id,
+            "logged_at": logged_at,
+            "team_id": team_id,
+        },
     )
+
+
+_QUEUE_CHANGE = insert(ScoreChange.__table__)
 
 
 # --- cards as JSON: Decimals travel as strings, tagged -----------------------------------
@@ -255,8 +263,16 @@ def _compute(work: _Work, now: datetime) -> None:
 class KeptScores:
     """The kept scores of every team: refresh them, read them, rebuild them."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        reads: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
+        """`sessions` writes; `reads` (default: `sessions`) takes the long reads of a
+        refresh, so that on SQLite they never hold the requests' connection (see
+        `storage.db.Database.reads`)."""
         self.sessions = sessions
+        self.reads = reads or sessions
         self._lock = asyncio.Lock()
         # Each kept period's member tallies as this process last wrote them, by generation:
         # the next refresh starts from them instead of reading every card back.
@@ -292,7 +308,7 @@ class KeptScores:
         """Every team's open period as kept (or these teams'): each member's rank, total,
         tier and pay, best first, in a couple of queries (lines are left out)."""
         now = now or utcnow()
-        async with self.sessions.begin() as session:
+        async with self.reads.begin() as session:
             query = select(Team)
             if team_ids is not None:
                 query = query.where(Team.id.in_(team_ids))
@@ -319,7 +335,7 @@ class KeptScores:
             await self.refresh(now, want=(tid, labels[tid]))
         if pending and not stale:
             await self.refresh(now)
-        async with self.sessions.begin() as session:
+        async with self.reads.begin() as session:
             periods = {
                 row.id: row.team_id
                 for row in await session.scalars(
@@ -419,7 +435,7 @@ class KeptScores:
         """One pass. With `idle_ok`, a pass with no change queued, no tallies overtaken and
         no period waiting to be built stops at that (the background refresher's usual
         case); otherwise every kept period is checked against its team's rules too."""
-        async with self.sessions.begin() as session:
+        async with self.reads.begin() as session:
             changes = list(
                 await session.scalars(select(ScoreChange).order_by(ScoreChange.id).limit(BATCH))
             )
@@ -437,7 +453,7 @@ class KeptScores:
             works = await self._plan(session, changes, expired, now)
         # Read in several short transactions, so that requests waiting for SQLite's one
         # connection get it in between (the generation guards the writes: see above).
-        await _read_works(self.sessions, works)
+        await _read_works(self.reads, works)
         for work in works:
             generation, totals = self._totals.get(work.period_id, (-1, {}))
             if work.only is not None and generation == work.generation:

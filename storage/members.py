@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -65,6 +65,22 @@ def _actor(m: Member) -> Actor:
     )
 
 
+# Every request reads its member: the columns of an Actor, by a statement built once.
+_ACTOR = select(
+    Member.id,
+    Member.workspace_id,
+    Member.slack_user_id,
+    Member.name,
+    Member.timezone,
+    Member.locale,
+    Member.is_workspace_admin,
+    Member.is_app_admin,
+    Member.role,
+    Member.team_id,
+    Member.updated_at,
+).where(Member.workspace_id == bindparam("workspace"), Member.slack_user_id == bindparam("user"))
+
+
 async def _find(session: AsyncSession, workspace_id: str, user_id: str) -> Member | None:
     return await session.scalar(
         select(Member).where(Member.workspace_id == workspace_id, Member.slack_user_id == user_id)
@@ -91,7 +107,8 @@ async def ensure_member(
     on the next contact.
     """
     async with sessions.begin() as session:
-        member = await _find(session, workspace_id, user_id)
+        conn = await session.connection()
+        member = (await conn.execute(_ACTOR, {"workspace": workspace_id, "user": user_id})).first()
         if member is not None and member.updated_at > utcnow() - max_age:
             return _actor(member)
     known = member

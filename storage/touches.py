@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
@@ -196,6 +196,31 @@ async def _from_message(session: AsyncSession, actor: Actor, source_ref: str) ->
     )
 
 
+_touches = Touch.__table__
+_followups = Followup.__table__
+_INSERT_TOUCH = insert(_touches).returning(_touches.c.id)
+_INSERT_FOLLOWUP = insert(_followups)
+# An outbound touch settles the open follow-ups on its customer; a touch logged late, dated
+# before a follow-up was planned, does not.
+_SETTLE_FOLLOWUPS = (
+    update(_followups)
+    .where(
+        _followups.c.customer_id == bindparam("customer"),
+        _followups.c.member_id == bindparam("member"),
+        _followups.c.status == FollowupStatus.OPEN,
+        _followups.c.created_at <= bindparam("occurred"),
+    )
+    .values(
+        status=FollowupStatus.DONE, done_at=bindparam("done_at"), done_touch_id=bindparam("touch")
+    )
+)
+_ACTIVATE = (
+    update(Customer.__table__)
+    .where(Customer.__table__.c.id == bindparam("customer"))
+    .values(status=CustomerStatus.ACTIVE)
+)
+
+
 async def log_touch(
     sessions: async_sessionmaker[AsyncSession],
     actor: Actor,
@@ -230,65 +255,60 @@ async def log_touch(
                     "error.not_your_team",
                     field="customer",
                     name=customer.name,
-                    owner=customer.owner.slack_user_id,
+                    owner=customer.owner_user_id,
                 )
             source_ref = (draft.source_ref or "")[:300] or None
             if source_ref and (earlier := await _from_message(session, actor, source_ref)):
                 raise AlreadyLogged(customer=earlier.customer.name)
-            # Plain statements, not the unit of work: the touch path holds SQLite's one
-            # connection for as short a time as it can.
+            # Plain statements built once, not the unit of work: the touch path holds the
+            # database for as short a time as it can.
+            conn = await session.connection()
             touch_currency = currency if valid.amount_minor is not None else None
-            touch_id = await session.scalar(
-                insert(Touch)
-                .values(
-                    workspace_id=actor.workspace_id,
-                    customer_id=customer.id,
-                    member_id=actor.member_id,
-                    kind=valid.kind,
-                    occurred_at=valid.occurred_at,
-                    logged_at=now,
-                    note=valid.note,
-                    amount_minor=valid.amount_minor,
-                    currency=touch_currency,
-                    csat=valid.csat,
-                    nps=valid.nps,
-                    next_followup_on=valid.next_followup_on,
-                    source=draft.source,
-                    source_ref=source_ref,
-                    request_key=request_key,
-                )
-                .returning(Touch.id)
+            touch_id = await conn.scalar(
+                _INSERT_TOUCH,
+                {
+                    "workspace_id": actor.workspace_id,
+                    "customer_id": customer.id,
+                    "member_id": actor.member_id,
+                    "kind": valid.kind,
+                    "occurred_at": valid.occurred_at,
+                    "logged_at": now,
+                    "note": valid.note,
+                    "amount_minor": valid.amount_minor,
+                    "currency": touch_currency,
+                    "csat": valid.csat,
+                    "nps": valid.nps,
+                    "next_followup_on": valid.next_followup_on,
+                    "source": draft.source,
+                    "source_ref": source_ref,
+                    "request_key": request_key,
+                },
             )
             closed = 0
             if valid.kind in OUTBOUND_KINDS:
-                result = await session.execute(
-                    update(Followup)
-                    .where(
-                        Followup.customer_id == customer.id,
-                        Followup.member_id == actor.member_id,
-                        Followup.status == FollowupStatus.OPEN,
-                        # A touch logged late, dated before a follow-up was planned, does
-                        # not settle it.
-                        Followup.created_at <= valid.occurred_at,
-                    )
-                    .values(status=FollowupStatus.DONE, done_at=now, done_touch_id=touch_id)
+                result = await conn.execute(
+                    _SETTLE_FOLLOWUPS,
+                    {
+                        "customer": customer.id,
+                        "member": actor.member_id,
+                        "occurred": valid.occurred_at,
+                        "done_at": now,
+                        "touch": touch_id,
+                    },
                 )
                 closed = result.rowcount or 0
             if valid.kind == TouchKind.ORDER and customer.status == CustomerStatus.LEAD:
-                await session.execute(
-                    update(Customer)
-                    .where(Customer.id == customer.id)
-                    .values(status=CustomerStatus.ACTIVE)
-                )
+                await conn.execute(_ACTIVATE, {"customer": customer.id})
             if valid.next_followup_on is not None:
-                await session.execute(
-                    insert(Followup).values(
-                        workspace_id=actor.workspace_id,
-                        customer_id=customer.id,
-                        member_id=actor.member_id,
-                        touch_id=touch_id,
-                        due_on=valid.next_followup_on,
-                    )
+                await conn.execute(
+                    _INSERT_FOLLOWUP,
+                    {
+                        "workspace_id": actor.workspace_id,
+                        "customer_id": customer.id,
+                        "member_id": actor.member_id,
+                        "touch_id": touch_id,
+                        "due_on": valid.next_followup_on,
+                    },
                 )
             await record_change(
                 session, customer_id=customer.id, member_id=actor.member_id, logged_at=now

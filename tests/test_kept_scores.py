@@ -138,7 +138,7 @@ async def _play(db, ops) -> None:
     async with db.sessions.begin() as s:
         await s.execute(update(TeamMembership).values(valid_from=start - timedelta(days=120)))
     actors = await _actors(db)
-    kept = KeptScores(db.sessions)
+    kept = KeptScores(db.sessions, db.reads)
     clock = start + timedelta(days=2, hours=1)
     customers: list[int] = []
     for i, user in enumerate(["U0A1", "U0A2", "U0B1"] * 3):
@@ -237,7 +237,7 @@ async def _play(db, ops) -> None:
     for later in (timedelta(0), timedelta(hours=3), timedelta(days=2)):
         await _check(db, kept, clock + later, label)
     # And a second process, which kept nothing in memory, reads the same cards.
-    other = KeptScores(db.sessions)
+    other = KeptScores(db.sessions, db.reads)
     await _check(db, other, clock + timedelta(days=2), label)
 
 
@@ -266,7 +266,7 @@ async def test_a_burst_of_ten_then_its_review(db):
 async def test_a_period_is_kept_across_a_restart_and_rebuilt_on_demand(db, steps):
     ops = [("touch", 0, 0, "order", 0, 1, "30000", "csat:5", None)] * (steps + 1)
     await _play(db, ops)
-    kept = KeptScores(db.sessions)
+    kept = KeptScores(db.sessions, db.reads)
     assert await kept.rebuild() >= 2
     await _check(db, kept, datetime.now(UTC), f"{_month_start().astimezone(SHANGHAI):%Y-%m}")
 
@@ -289,7 +289,7 @@ async def test_one_snapshot_per_member_per_day_as_the_day_ended(db):
         rows = list(await s.scalars(select(ScoreSnapshot).where(ScoreSnapshot.team_id == east)))
     days = sorted({r.day for r in rows})
     assert len(days) >= 2
-    kept = KeptScores(db.sessions)
+    kept = KeptScores(db.sessions, db.reads)
     latest = await kept.view(east, month=rows[0].period, now=datetime.now(UTC))
     scored = {m.member_id for m in latest.score.members}
     for day in days:
@@ -303,7 +303,7 @@ async def test_the_standings_of_every_team_read_at_once_match_each_teams_card(db
         ("touch", 1, 1, "call", 0, 1, "5000", "csat:5", None),
     ]
     await _play(db, ops)
-    kept = KeptScores(db.sessions)
+    kept = KeptScores(db.sessions, db.reads)
     now = datetime.now(UTC)
     standings = await kept.standings(now=now)
     async with db.sessions.begin() as s:
