@@ -45,7 +45,7 @@ def _serve(port: int, database_url: str, ready) -> None:
     from bot.app import build_app
     from bot.server import build_web_app
     from bot.settings import load_settings
-    from storage.db import Database
+    from storage.db import REQUEST_WAIT, Database
 
     logging.basicConfig(level=logging.WARNING)
 
@@ -60,12 +60,17 @@ def _serve(port: int, database_url: str, ready) -> None:
             slack_api_url=api,
             database_url=database_url,
         )
-        db = Database(database_url)
+        # As `crmpay serve` runs it: request waits bounded, SQLite checkpoints beside the loop.
+        db = Database(database_url, wait=REQUEST_WAIT, background_checkpoints=True)
         runner = web.AppRunner(build_web_app(build_app(settings, db), db, SECRET), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
+        upkeep = asyncio.create_task(db.maintain())
         ready.set()
-        await asyncio.Event().wait()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            upkeep.cancel()
 
     asyncio.run(main())
 

@@ -65,18 +65,20 @@ def _serve_bot(port: int, database_url: str, members: int, ready) -> None:
             slack_api_url=api,
             database_url=database_url,
         )
-        db = Database(database_url, wait=REQUEST_WAIT)
+        db = Database(database_url, wait=REQUEST_WAIT, background_checkpoints=True)
         scores = KeptScores(db.sessions, db.reads)
         app = build_app(settings, db, scores)
         runner = web.AppRunner(build_web_app(app, db, SECRET), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         refresher = asyncio.create_task(scores.run())  # as `crmpay serve` does
+        upkeep = asyncio.create_task(db.maintain())
         ready.set()
         try:
             await asyncio.Event().wait()
         finally:
             refresher.cancel()
+            upkeep.cancel()
 
     asyncio.run(main())
 

@@ -53,7 +53,7 @@ async def _serve(settings, socket: bool) -> None:
     from storage.db import REQUEST_WAIT, Database
     from storage.kept import KeptScores
 
-    db = Database(settings.database_url, wait=REQUEST_WAIT)
+    db = Database(settings.database_url, wait=REQUEST_WAIT, background_checkpoints=True)
     scores = KeptScores(db.sessions, db.reads)
     app = build_app(settings, db, scores)
     # Kept scores are refreshed beside the requests, as changes come in.

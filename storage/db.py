@@ -63,6 +63,9 @@ PG_UNAVAILABLE = {
 # for a lock (SQLite's busy handler, PostgreSQL's lock_timeout) and for a pooled connection,
 # each, so that waiting and answering stay inside Slack's 3 s for an acknowledgement.
 REQUEST_WAIT = 0.5
+# With checkpoints in the background, a commit still checkpoints past this many pages of log
+# (80 MB): a backstop should the background fall behind, not the usual path.
+BACKSTOP_PAGES = 20_000
 log = logging.getLogger("crmpay.db")
 FILE_KEY = "crmpay_sqlite_file"
 WRITABLE_KEY = "crmpay_sqlite_writable"
@@ -161,13 +164,15 @@ def create_engine(
     wait: float | None = None,
     inline: bool = False,
     read_only: bool = False,
+    checkpoint_pages: int | None = None,
     **kwargs: object,
 ) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL, a busy timeout and file checks.
 
     With `must_exist`, a SQLite file is opened only if it is there (migrations create it).
     With `inline`, a SQLite file's statements run on the event loop (`storage.inline`);
-    with `read_only`, its connections refuse writes (`PRAGMA query_only`).
+    with `read_only`, its connections refuse writes (`PRAGMA query_only`); with
+    `checkpoint_pages`, a commit checkpoints only once the log holds that many pages.
     With `wait` (seconds), no statement waits longer than that for a lock, nor longer than
     twice that for a new connection or four times that for one from the pool (requests queue
     for those under load), and none runs longer than twice that: for serving requests, which
@@ -234,6 +239,8 @@ def create_engine(
             cur.execute("PRAGMA synchronous=NORMAL")
         if read_only:
             cur.execute("PRAGMA query_only=ON")
+        if checkpoint_pages is not None:
+            cur.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint_pages)}")
         cur.close()
         if path is not None:
             record.info[FILE_KEY] = _file_id(path)
@@ -310,11 +317,31 @@ class Database:
     on the event loop, is never held by them; elsewhere it is `sessions`.
     """
 
-    def __init__(self, url: str, *, wait: float | None = None, **engine_kwargs: object) -> None:
-        """`wait`: the most a statement waits for a lock or a connection (see create_engine)."""
+    def __init__(
+        self,
+        url: str,
+        *,
+        wait: float | None = None,
+        background_checkpoints: bool = False,
+        **engine_kwargs: object,
+    ) -> None:
+        """`wait`: the most a statement waits for a lock or a connection (see create_engine).
+
+        `background_checkpoints` (a serving bot, which runs `maintain`): SQLite's log is
+        copied into the file beside the event loop, not by the commit that fills it, which
+        would stall every request for the length of the copy and its sync.
+        """
         self.url = url
         self.path = sqlite_file(url)
-        self.engine = create_engine(url, must_exist=True, wait=wait, inline=True, **engine_kwargs)
+        self.background_checkpoints = background_checkpoints and self.path is not None
+        self.engine = create_engine(
+            url,
+            must_exist=True,
+            wait=wait,
+            inline=True,
+            checkpoint_pages=BACKSTOP_PAGES if self.background_checkpoints else None,
+            **engine_kwargs,
+        )
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
@@ -380,19 +407,38 @@ class Database:
             known = await conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
             )
+            # A bounded look at each index: statistics good enough for the planner, gathered
+            # in milliseconds even on a large file (this connection runs on the event loop).
+            await conn.exec_driver_sql("PRAGMA analysis_limit=1000")
             await conn.exec_driver_sql("PRAGMA optimize" if known.first() else "ANALYZE")
             await conn.commit()
 
-    async def maintain(self, every: float = 3600.0) -> None:
-        """Run `optimize` now and then, for as long as the bot serves (cancel to stop)."""
+    async def checkpoint(self) -> None:
+        """Copy what SQLite's write-ahead log holds into the database file, beside the event
+        loop: on the threaded read connection, PASSIVE (it never waits for, nor blocks, the
+        writer or readers; what they still use is copied next time)."""
+        if self.read_engine is self.engine:
+            return
+        async with self.read_engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def maintain(self, every: float = 3600.0, checkpoint_every: float = 1.0) -> None:
+        """For as long as the bot serves (cancel to stop): `optimize` now and then, and, with
+        background checkpoints, a checkpoint every `checkpoint_every` seconds."""
+        loop = asyncio.get_running_loop()
+        next_optimize = loop.time()
         while True:
             try:
-                await self.optimize()
+                if loop.time() >= next_optimize:
+                    next_optimize = loop.time() + every
+                    await self.optimize()
+                if self.background_checkpoints:
+                    await self.checkpoint()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("database upkeep failed; trying again later", exc_info=True)
-            await asyncio.sleep(every)
+            await asyncio.sleep(checkpoint_every if self.background_checkpoints else every)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
