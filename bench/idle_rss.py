@@ -2,8 +2,9 @@
 
 Starts `crmpay serve` (HTTP mode, kept-score refresher and upkeep running, as in
 production) on a freshly migrated database against a fake Slack on 127.0.0.1, waits until
-`/readyz` answers, lets it idle, and reads its resident set size (VmRSS) from /proc; then
-the same for a bare bolt AsyncApp served by aiohttp that only acks `/touch`.
+`/readyz` answers, lets it idle, and reads its resident set size (VmRSS) from /proc; again
+after `crmpay org import docs/org.example.yml` (teams whose scores it then keeps); then the
+same for a bare bolt AsyncApp served by aiohttp that only acks `/touch`.
 
     .venv/bin/python bench/idle_rss.py
     .venv/bin/python bench/idle_rss.py --database-url postgresql+asyncpg://postgres@127.0.0.1/test
@@ -124,7 +125,18 @@ def main() -> None:
             "SLACK_API_URL": api,
             "PORT": str(port),
         }
-        bot = _measure([str(ROOT / ".venv" / "bin" / "crmpay"), "serve"], env, port, args.idle)
+        crmpay = str(ROOT / ".venv" / "bin" / "crmpay")
+        bot = _measure([crmpay, "serve"], env, port, args.idle)
+        # The same with an organisation: teams whose scores the refresher keeps.
+        subprocess.run(
+            [crmpay, "org", "import", str(ROOT / "docs" / "org.example.yml")],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        port = _free_port()
+        env["PORT"] = str(port)
+        with_org = _measure([crmpay, "serve"], env, port, args.idle)
         port = _free_port()
         with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
             f.write(BARE)
@@ -133,10 +145,11 @@ def main() -> None:
         finally:
             os.unlink(f.name)
     print(
-        f"idle RSS after {args.idle:g} s: crmpay serve {bot:.1f} MB, "
+        f"idle RSS after {args.idle:g} s: crmpay serve {bot:.1f} MB on a new database, "
+        f"{with_org:.1f} MB keeping an organisation's scores; "
         f"bare bolt AsyncApp {bare:.1f} MB"
     )
-    print(f"idle_rss_mb={bot:.1f} bare_rss_mb={bare:.1f}")
+    print(f"idle_rss_mb={bot:.1f} with_org_rss_mb={with_org:.1f} bare_rss_mb={bare:.1f}")
     cmd = f".venv/bin/python bench/idle_rss.py --idle {args.idle:g}"
     print("reproduce:", cmd + (f" --database-url {args.database_url}" if args.database_url else ""))
 

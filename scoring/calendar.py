@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 @lru_cache(maxsize=64)
 def _country_holidays(country: str) -> holidays.HolidayBase:
-    """A country's public holidays, built once per process (years fill in as asked)."""
+    """A country's public holidays, built once per process (years fill in as asked).
+
+    The `holidays` package (3.5 MB resident) is loaded when a calendar is first asked for,
+    so a process that scores nothing does not carry it."""
+    import holidays
+
     return holidays.country_holidays(country)
 
 

@@ -10,9 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icu
 import phonenumbers
 
+from storage import lookalike
 from storage.errors import FieldError, FieldErrors
 from storage.vocab import (
     KIND_ALIASES,
@@ -89,21 +89,9 @@ def storable(field: str, value: str) -> str:
     return value
 
 
-# UTS #39 (Unicode Security Mechanisms) from ICU: the skeleton maps look-alikes (Cyrillic
-# А, Greek Ο, "rn" for "m"…) onto one form and drops default-ignorable characters.
-_SPOOF = icu.SpoofChecker()
-
-
-def _ignorable_pattern() -> re.Pattern[str]:
-    ranges = icu.UnicodeSet("[[:Default_Ignorable_Code_Point:][:Cf:]]")
-    parts = []
-    for i in range(ranges.getRangeCount()):
-        start, end = ranges.getRangeStart(i), ranges.getRangeEnd(i)
-        parts.append(re.escape(start) + ("-" + re.escape(end) if end != start else ""))
-    return re.compile("[" + "".join(parts) + "]")
-
-
-_IGNORABLE = _ignorable_pattern()
+# UTS #39 (Unicode Security Mechanisms), from ICU's data: the skeleton maps look-alikes
+# (Cyrillic А, Greek Ο, "rn" for "m"…) onto one form and drops default-ignorable characters.
+_IGNORABLE = lookalike.ignorable()
 
 
 # Characters that render as an empty space although Unicode does not call them spaces
@@ -134,8 +122,8 @@ def match_key(value: str) -> str:
     # The skeleton is case-sensitive (Cyrillic Т looks like T, its т like ᴛ), so it is taken
     # before folding the case, and again after, so that ACME and Acme meet too.
     text = unicodedata.normalize("NFKC", visible_text(value))
-    folded = _SPOOF.getSkeleton(0, text).casefold()
-    return _SPOOF.getSkeleton(0, folded).casefold()
+    folded = lookalike.skeleton(text).casefold()
+    return lookalike.skeleton(folded).casefold()
 
 
 def has_letter(value: str) -> bool:
