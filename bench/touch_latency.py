@@ -42,10 +42,9 @@ def _serve(port: int, database_url: str, ready) -> None:
 
     from aiohttp import web
 
-    from bot.app import build_app
     from bot.server import build_web_app
+    from bot.serving import serving
     from bot.settings import load_settings
-    from storage.db import REQUEST_WAIT, Database
 
     logging.basicConfig(level=logging.WARNING)
 
@@ -60,17 +59,16 @@ def _serve(port: int, database_url: str, ready) -> None:
             slack_api_url=api,
             database_url=database_url,
         )
-        # As `crmpay serve` runs it: request waits bounded, SQLite checkpoints beside the loop.
-        db = Database(database_url, wait=REQUEST_WAIT, background_checkpoints=True)
-        runner = web.AppRunner(build_web_app(build_app(settings, db), db, SECRET), access_log=None)
+        bot = serving(settings)  # as `crmpay serve` runs it
+        runner = web.AppRunner(build_web_app(bot.app, bot.db, SECRET), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
-        upkeep = asyncio.create_task(db.maintain())
+        bot.start()
         ready.set()
         try:
             await asyncio.Event().wait()
         finally:
-            upkeep.cancel()
+            await bot.close()
 
     asyncio.run(main())
 

@@ -19,6 +19,7 @@ import asyncio
 import multiprocessing as mp
 import random
 import secrets
+import shutil
 import statistics
 import sys
 import time
@@ -34,7 +35,7 @@ from touch_latency import _free_port, _pct
 
 from bot.fakeslack import FakeSlack, SlackDriver
 from handlers.ids import Command
-from storage.db import Database
+from storage.db import Database, sqlite_file
 
 TOKEN = "xoxb-bench"
 SECRET = secrets.token_hex(16)
@@ -46,11 +47,9 @@ def _serve_bot(port: int, database_url: str, members: int, ready) -> None:
 
     from aiohttp import web
 
-    from bot.app import build_app
     from bot.server import build_web_app
+    from bot.serving import serving
     from bot.settings import load_settings
-    from storage.db import REQUEST_WAIT
-    from storage.kept import KeptScores
 
     logging.basicConfig(level=logging.WARNING)
 
@@ -65,20 +64,16 @@ def _serve_bot(port: int, database_url: str, members: int, ready) -> None:
             slack_api_url=api,
             database_url=database_url,
         )
-        db = Database(database_url, wait=REQUEST_WAIT, background_checkpoints=True)
-        scores = KeptScores(db.sessions, db.reads)
-        app = build_app(settings, db, scores)
-        runner = web.AppRunner(build_web_app(app, db, SECRET), access_log=None)
+        bot = serving(settings)  # as `crmpay serve` runs it, refresher and upkeep included
+        runner = web.AppRunner(build_web_app(bot.app, bot.db, SECRET), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
-        refresher = asyncio.create_task(scores.run())  # as `crmpay serve` does
-        upkeep = asyncio.create_task(db.maintain())
+        bot.start()
         ready.set()
         try:
             await asyncio.Event().wait()
         finally:
-            refresher.cancel()
-            upkeep.cancel()
+            await bot.close()
 
     asyncio.run(main())
 
@@ -184,6 +179,14 @@ def _start(target, *args) -> mp.Process:
     return child
 
 
+def _cached(args: argparse.Namespace, url: str) -> Path | None:
+    """Where `--cache` keeps a generated SQLite organisation (it takes minutes to make)."""
+    if not args.cache or sqlite_file(url) is None:
+        return None
+    name = f"org-{args.members}m-{args.teams}t-{args.touches}x-{datetime.now(UTC):%Y-%m-%d}.db"
+    return Path(args.cache) / name
+
+
 def _run(url: str, args: argparse.Namespace) -> None:
     from storage.kept import KeptScores
 
@@ -198,7 +201,14 @@ def _run(url: str, args: argparse.Namespace) -> None:
             await KeptScores(db.sessions, db.reads).rebuild(now=now)
             await db.dispose()
 
-        asyncio.run(prepare())
+        cached = _cached(args, url)
+        if cached is not None and cached.exists():
+            shutil.copyfile(cached, sqlite_file(url))
+            print(f"organisation copied from {cached} (made by an earlier run)")
+        else:
+            asyncio.run(prepare())
+            if cached is not None:
+                shutil.copyfile(sqlite_file(url), cached)
         bare_port, bot_port = _free_port(), _free_port()
         children.append(_start(_serve_bare, bare_port))
         children.append(_start(_serve_bot, bot_port, url, args.members))
@@ -244,6 +254,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--home-rate", type=float, default=5.0)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--cache", default=None, help="SQLite: keep the generated organisation in this folder"
+    )
     args = parser.parse_args()
 
     with scratch_database(args.database_url) as url:

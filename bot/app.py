@@ -21,6 +21,17 @@ from storage.members import Profile, ensure_member
 
 log = logging.getLogger("crmpay.app")
 
+
+class InFlight:
+    """How many requests the app is answering right now."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def busy(self) -> bool:
+        return self.count > 0
+
+
 SURFACES = (customers, touches, followups, scores, home, admin, help)
 MAX_LOCALES = 10_000
 # users.info runs before the ack on a first contact; Slack waits 3 s for the ack in all.
@@ -47,9 +58,15 @@ async def fetch_profile(client: AsyncWebClient, user_id: str, settings: Settings
     )
 
 
-def build_app(settings: Settings, db: Database, scores: KeptScores | None = None) -> AsyncApp:
+def build_app(
+    settings: Settings,
+    db: Database,
+    scores: KeptScores | None = None,
+    in_flight: InFlight | None = None,
+) -> AsyncApp:
     """Create the app with every listener registered (`scores`: the process's kept scores,
-    whose refresher the caller runs; made here if not given)."""
+    whose refresher the caller runs; made here if not given; `in_flight`: counts the
+    requests being answered)."""
     client = AsyncWebClient(
         token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
     )
@@ -61,8 +78,18 @@ def build_app(settings: Settings, db: Database, scores: KeptScores | None = None
         request_verification_enabled=False,
     )
     deps = Deps(settings=settings, db=db, scores=scores or KeptScores(db.sessions, db.reads))
+    in_flight = in_flight or InFlight()
     # Members' languages, so that even a database outage is reported in theirs.
     locales: dict[tuple[str, str], str] = {}
+
+    @app.middleware
+    async def count_in_flight(next) -> None:
+        """How many requests are being answered (background work yields while any are)."""
+        in_flight.count += 1
+        try:
+            await next()
+        finally:
+            in_flight.count -= 1
 
     @app.middleware
     async def resolve_actor(context, client, next) -> None:

@@ -48,20 +48,15 @@ def serve(socket: bool, port: int | None) -> None:
 
 
 async def _serve(settings, socket: bool) -> None:
-    from bot.app import build_app
     from bot.server import build_web_app
-    from storage.db import REQUEST_WAIT, Database
-    from storage.kept import KeptScores
+    from bot.serving import serving
 
-    db = Database(settings.database_url, wait=REQUEST_WAIT, background_checkpoints=True)
-    scores = KeptScores(db.sessions, db.reads)
-    app = build_app(settings, db, scores)
+    bot = serving(settings)
     # Kept scores are refreshed beside the requests, as changes come in.
-    refresher = asyncio.create_task(scores.run(), name="kept-scores")
-    upkeep = asyncio.create_task(db.maintain(), name="database-upkeep")
+    bot.start()
     # In Socket Mode the HTTP server only answers /healthz and /readyz.
     secret = settings.slack_signing_secret.get_secret_value()
-    runner = web.AppRunner(build_web_app(None if socket else app, db, secret))
+    runner = web.AppRunner(build_web_app(None if socket else bot.app, bot.db, secret))
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     log = logging.getLogger("crmpay")
@@ -76,16 +71,14 @@ async def _serve(settings, socket: bool) -> None:
         if socket:
             from bot.socket_mode import SocketModeHandler
 
-            handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
             await handler.connect_async()
         await _until_stopped()
     finally:
         if handler is not None:
             await handler.close_async()
-        refresher.cancel()
-        upkeep.cancel()
         await runner.cleanup()
-        await db.dispose()
+        await bot.close()
 
 
 @main.command()

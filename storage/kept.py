@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -68,6 +68,16 @@ log = logging.getLogger("crmpay.scores")
 # Changes taken per refresh; the rest wait for the next one (a refresh holds SQLite's one
 # connection for a few short reads, so it stays short).
 BATCH = 100
+# Changes a member's own refresh looks through for their team (past this, the background
+# pass catches up first: the answer is then as of the queue it could read).
+TARGETED_BATCH = 20_000
+# The background pass waits for a burst of writes to settle (seconds without a new change),
+# but never longer than this for the oldest one.
+SETTLE = 1.0
+AT_MOST = 10.0
+# While requests are served, a background pass is followed by this many times its length
+# of rest (at most a fifth of the time goes to keeping up).
+BUSY_REST = 4.0
 # Past this many customers a period is re-read whole: one pass beats many narrow ones.
 WHOLE_AT = 400
 
@@ -277,6 +287,10 @@ class KeptScores:
         # Each kept period's member tallies as this process last wrote them, by generation:
         # the next refresh starts from them instead of reading every card back.
         self._totals: dict[int, tuple[int, dict[int, dict[str, Tally]]]] = {}
+        # Per kept period brought up to date for someone asking: the generation it then had
+        # and the last change it took in. Until someone else writes it, the next such
+        # refresh need only look at the changes queued since.
+        self._covered: dict[int, tuple[int, int]] = {}
 
     # --- reading ---------------------------------------------------------------------
 
@@ -416,13 +430,23 @@ class KeptScores:
     async def refresh(
         self, now: datetime | None = None, *, want: tuple[int, str] | None = None
     ) -> int:
-        """Take queued changes and expired tallies, re-score what they touch; build the
-        period `want` (team id, YYYY-MM) if it is not kept yet. Returns changes taken."""
+        """Take queued changes and expired tallies, re-score what they touch. Returns the
+        changes taken.
+
+        With `want` (team id, YYYY-MM), bring that one period up to date (building it if
+        it is not kept yet) and nothing else: a member asking for their team's score pays
+        for their team's changes, not for every team's queue. The changes stay queued for
+        the background pass, which takes them for the other teams (re-scoring a customer
+        again is harmless: it replaces what was kept)."""
         async with self._lock:
             now = now or utcnow()
             if want is not None:
                 async with self.sessions.begin() as session:
                     await _ensure_kept(session, *want, now)
+                    kept = await _kept_period(session, *want)
+                if kept is not None:
+                    await self._refresh_once(now, target=kept.id)
+                return 0
             taken = 0
             for _ in range(100):  # a queue that keeps growing still lets the reader go
                 done, more = await self._refresh_once(now, idle_ok=want is None)
@@ -431,26 +455,50 @@ class KeptScores:
                     break
             return taken
 
-    async def _refresh_once(self, now: datetime, idle_ok: bool = False) -> tuple[int, bool]:
+    async def _refresh_once(
+        self, now: datetime, idle_ok: bool = False, target: int | None = None
+    ) -> tuple[int, bool]:
         """One pass. With `idle_ok`, a pass with no change queued, no tallies overtaken and
         no period waiting to be built stops at that (the background refresher's usual
-        case); otherwise every kept period is checked against its team's rules too."""
+        case); otherwise every kept period is checked against its team's rules too.
+
+        With `target` (a kept period's id), the pass reads the queue (from where its last
+        such pass for that period stopped, if no one wrote the period since), re-scores
+        and writes that period alone, and leaves the queue as it was."""
         async with self.reads.begin() as session:
-            changes = list(
-                await session.scalars(select(ScoreChange).order_by(ScoreChange.id).limit(BATCH))
-            )
-            expired = (
-                await session.execute(
-                    select(ScorePart.period_id, ScorePart.customer_id).where(
-                        ScorePart.valid_until < now
-                    )
+            since = 0
+            if target is not None:
+                generation = await session.scalar(
+                    select(ScorePeriod.generation).where(ScorePeriod.id == target)
                 )
-            ).all()
+                covered_generation, covered_id = self._covered.get(target, (-1, 0))
+                if generation == covered_generation:
+                    since = covered_id
+            changes = list(
+                await session.scalars(
+                    select(ScoreChange)
+                    .where(ScoreChange.id > since)
+                    .order_by(ScoreChange.id)
+                    .limit(BATCH if target is None else TARGETED_BATCH)
+                )
+            )
+            overtaken = select(ScorePart.period_id, ScorePart.customer_id).where(
+                ScorePart.valid_until < now
+            )
+            if target is not None:
+                overtaken = overtaken.where(ScorePart.period_id == target)
+            expired = (await session.execute(overtaken)).all()
             if idle_ok and not changes and not expired:
                 unbuilt = await session.scalar(select(exists().where(ScorePeriod.generation == 0)))
                 if not unbuilt:
                     return 0, False
             works = await self._plan(session, changes, expired, now)
+        if target is not None:
+            works = [w for w in works if w.period_id == target]
+            last_id = max((c.id for c in changes), default=since)
+            changes = []  # the other teams still need them
+            if not works and generation is not None:
+                self._covered[target] = (generation, last_id)
         # Read in several short transactions, so that requests waiting for SQLite's one
         # connection get it in between (the generation guards the writes: see above).
         await _read_works(self.reads, works)
@@ -461,19 +509,27 @@ class KeptScores:
         # The scoring itself runs beside the event loop with no connection held.
         if works:
             await asyncio.to_thread(lambda: [_compute(w, now) for w in works])
+        # Each period is written in its own short transaction, and requests waiting for the
+        # connection go first in between: writing fifty teams' cards at once held SQLite's
+        # one connection for a third of a second. (Periods are independent of each other;
+        # the changes go only once every period that needed them is written.)
         conflicts = 0
-        async with self.sessions.begin() as session:
-            written = []
-            for work in works:
+        written = []
+        for work in works:
+            async with self.sessions.begin() as session:
                 if await _write_work(session, work, now):
                     written.append(work)
                 else:
                     conflicts += 1
-            if not conflicts and changes:
+            await asyncio.sleep(0)
+        if not conflicts and changes:
+            async with self.sessions.begin() as session:
                 await session.execute(
                     delete(ScoreChange).where(ScoreChange.id.in_([c.id for c in changes]))
                 )
         for work in written:
+            if target is not None:
+                self._covered[target] = (work.generation + 1, last_id)
             if work.totals is not None:
                 self._totals[work.period_id] = (work.generation + 1, work.totals)
             else:
@@ -637,17 +693,54 @@ class KeptScores:
                 or 0
             )
 
-    async def run(self, every: float = 0.25) -> None:
-        """Keep refreshing in the background (cancel to stop)."""
+    async def run(
+        self,
+        every: float = 0.25,
+        settle: float = SETTLE,
+        at_most: float = AT_MOST,
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """Keep refreshing in the background (cancel to stop).
+
+        A burst of writes is taken together: a pass starts once no change has been queued
+        for `settle` seconds, or once the oldest has waited `at_most`. While `busy()` says
+        requests are being served, passes take at most a fifth of the time (each is
+        followed by four times its length of rest), so keeping up never crowds out the
+        requests themselves; idle, the queue is worked off at full speed. Whoever asks
+        for a score meanwhile has their team brought up to date first (`view`)."""
+        loop = asyncio.get_running_loop()
         while True:
             try:
-                await self.refresh()
+                if await self._settled(settle, at_most):
+                    more = True
+                    while more:
+                        started = loop.time()
+                        async with self._lock:
+                            _, more = await self._refresh_once(utcnow(), idle_ok=True)
+                        if more and busy():
+                            await asyncio.sleep(BUSY_REST * (loop.time() - started))
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database outage: try again later
                 log.warning("kept scores: refresh failed", exc_info=True)
                 await asyncio.sleep(5)
             await asyncio.sleep(every)
+
+    async def _settled(self, settle: float, at_most: float) -> bool:
+        """Whether the queue is quiet, or has waited long enough (also when it is empty:
+        the clock alone may have overtaken some tallies)."""
+        async with self.reads.begin() as session:
+            oldest, newest = (
+                await session.execute(
+                    select(func.min(ScoreChange.created_at), func.max(ScoreChange.created_at))
+                )
+            ).one()
+        if newest is None:
+            return True
+        now = utcnow()
+        return now - newest >= timedelta(seconds=settle) or now - oldest >= timedelta(
+            seconds=at_most
+        )
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

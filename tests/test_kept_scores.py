@@ -96,6 +96,8 @@ op = st.one_of(
     st.tuples(st.just("done"), st.integers(0, 20)),
     st.tuples(st.just("edit"), st.integers(0, 8), st.sampled_from(["churned", "active"])),
     st.tuples(st.just("refresh"), st.sampled_from([0, 1, 60 * 5, 60 * 24])),
+    # A member opens their team's score: that team alone is brought up to date.
+    st.tuples(st.just("view"), st.integers(0, 1), st.sampled_from([0, 1, 60 * 5])),
     st.tuples(st.just("move"), st.sampled_from(["U0A2", "U0B1"])),
     st.tuples(st.just("add"), st.integers(0, 1)),
 )
@@ -215,6 +217,11 @@ async def _play(db, ops) -> None:
             elif step[0] == "refresh":
                 clock += timedelta(minutes=step[1])
                 await kept.refresh(clock)
+            elif step[0] == "view":
+                clock += timedelta(minutes=step[2])
+                async with db.sessions.begin() as s:
+                    ids = list(await s.scalars(select(Team.id).order_by(Team.id)))
+                await kept.view(ids[step[1] % len(ids)], month=label, now=clock)
             elif step[0] == "move":
                 async with db.sessions.begin() as s:
                     m = await s.scalar(select(Member).where(Member.slack_user_id == step[1]))
