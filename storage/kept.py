@@ -78,6 +78,7 @@ AT_MOST = 10.0
 # While requests are served, a background pass is followed by this many times its length
 # of rest (at most a fifth of the time goes to keeping up).
 BUSY_REST = 4.0
+BUSY_BATCH = 10
 # Past this many customers a period is re-read whole: one pass beats many narrow ones.
 WHOLE_AT = 400
 
@@ -456,7 +457,11 @@ class KeptScores:
             return taken
 
     async def _refresh_once(
-        self, now: datetime, idle_ok: bool = False, target: int | None = None
+        self,
+        now: datetime,
+        idle_ok: bool = False,
+        target: int | None = None,
+        batch: int = BATCH,
     ) -> tuple[int, bool]:
         """One pass. With `idle_ok`, a pass with no change queued, no tallies overtaken and
         no period waiting to be built stops at that (the background refresher's usual
@@ -479,7 +484,7 @@ class KeptScores:
                     select(ScoreChange)
                     .where(ScoreChange.id > since)
                     .order_by(ScoreChange.id)
-                    .limit(BATCH if target is None else TARGETED_BATCH)
+                    .limit(batch if target is None else TARGETED_BATCH)
                 )
             )
             overtaken = select(ScorePart.period_id, ScorePart.customer_id).where(
@@ -492,10 +497,12 @@ class KeptScores:
                 unbuilt = await session.scalar(select(exists().where(ScorePeriod.generation == 0)))
                 if not unbuilt:
                     return 0, False
+            last_id = max((c.id for c in changes), default=since)
+            if target is not None and changes:
+                changes = await _bearing_on(session, target, changes)
             works = await self._plan(session, changes, expired, now)
         if target is not None:
             works = [w for w in works if w.period_id == target]
-            last_id = max((c.id for c in changes), default=since)
             changes = []  # the other teams still need them
             if not works and generation is not None:
                 self._covered[target] = (generation, last_id)
@@ -536,7 +543,7 @@ class KeptScores:
                 self._totals.pop(work.period_id, None)
         if conflicts:
             log.info("kept scores: %d period(s) refreshed elsewhere meanwhile", conflicts)
-        return len(changes), len(changes) == BATCH or bool(conflicts)
+        return len(changes), len(changes) == batch or bool(conflicts)
 
     async def _plan(
         self,
@@ -704,10 +711,11 @@ class KeptScores:
 
         A burst of writes is taken together: a pass starts once no change has been queued
         for `settle` seconds, or once the oldest has waited `at_most`. While `busy()` says
-        requests are being served, passes take at most a fifth of the time (each is
-        followed by four times its length of rest), so keeping up never crowds out the
-        requests themselves; idle, the queue is worked off at full speed. Whoever asks
-        for a score meanwhile has their team brought up to date first (`view`)."""
+        requests are being served, passes take a few changes at a time and at most a fifth
+        of the time (each is followed by four times its length of rest), so keeping up
+        never crowds out the requests themselves; idle, the queue is worked off at full
+        speed. Whoever asks for a score meanwhile has their team brought up to date first
+        (`view`)."""
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -715,8 +723,10 @@ class KeptScores:
                     more = True
                     while more:
                         started = loop.time()
+                        # While requests are answered, in small bites.
+                        bite = BUSY_BATCH if busy() else BATCH
                         async with self._lock:
-                            _, more = await self._refresh_once(utcnow(), idle_ok=True)
+                            _, more = await self._refresh_once(utcnow(), True, batch=bite)
                         if more and busy():
                             await asyncio.sleep(BUSY_REST * (loop.time() - started))
             except asyncio.CancelledError:
@@ -769,6 +779,51 @@ async def _pending(session: AsyncSession, period_id: int, now: datetime) -> bool
             )
         )
     )
+
+
+async def _bearing_on(
+    session: AsyncSession, period_id: int, changes: list[ScoreChange]
+) -> list[ScoreChange]:
+    """The changes that can move a kept period: to its team; on a customer it keeps, or
+    whose owner was on the team; by anyone who was on the team or who logged on one of its
+    customers (their new entry can tip those into a burst, or out of one). What no member
+    of the team touches and no logger of its customers logged cannot change its scores."""
+    row = await session.get(ScorePeriod, period_id)
+    if row is None:
+        return changes
+    start, end = bounds(_period(row))
+    members = set(
+        await session.scalars(
+            select(TeamMembership.member_id).where(
+                TeamMembership.team_id == row.team_id,
+                TeamMembership.valid_from < end + ANSWER_GRACE,
+                or_(TeamMembership.valid_to.is_(None), TeamMembership.valid_to > start),
+            )
+        )
+    )
+    kept = select(ScorePart.customer_id).where(ScorePart.period_id == period_id)
+    customers = set(await session.scalars(kept))
+    loggers = members | set(
+        await session.scalars(select(Touch.member_id).where(Touch.customer_id.in_(kept)).distinct())
+    )
+    asked = sorted({c.customer_id for c in changes if c.customer_id is not None} - customers)
+    owners: dict[int, int] = {}
+    for chunk in _chunks(asked, 2000):
+        owners.update(
+            (
+                await session.execute(
+                    select(Customer.id, Customer.owner_id).where(Customer.id.in_(chunk))
+                )
+            ).all()
+        )
+    return [
+        c
+        for c in changes
+        if c.team_id == row.team_id
+        or c.member_id in loggers
+        or c.customer_id in customers
+        or owners.get(c.customer_id) in members
+    ]
 
 
 async def _ensure_kept(session: AsyncSession, team_id: int, label: str, now: datetime) -> None:
