@@ -68,6 +68,8 @@ REQUEST_WAIT = 0.5
 # With checkpoints in the background, a commit still checkpoints past this many pages of log
 # (80 MB): a backstop should the background fall behind, not the usual path.
 BACKSTOP_PAGES = 20_000
+# How long a batch command (no `wait`) waits for SQLite's one request connection.
+SQLITE_POOL_WAIT = 30.0
 log = logging.getLogger("crmpay.db")
 FILE_KEY = "crmpay_sqlite_file"
 WRITABLE_KEY = "crmpay_sqlite_writable"
@@ -318,11 +320,13 @@ class InTurn:
     `asyncio.Lock` serves its waiters first come, first served.
 
     Used as the session factory it stands for: `async with sessions() as s`, or
-    `async with sessions.begin() as s`. A session on it must not open another.
+    `async with sessions.begin() as s`. A session on it must not open another. Waiting for
+    a turn is bounded as waiting for the pool is (`timeout`), with the same error.
     """
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, factory: async_sessionmaker[AsyncSession], timeout: float) -> None:
         self.factory = factory
+        self.timeout = timeout
         self._turn = asyncio.Lock()
 
     def __call__(self, **kw: Any) -> AbstractAsyncContextManager[AsyncSession]:
@@ -333,9 +337,17 @@ class InTurn:
 
     @asynccontextmanager
     async def _in_turn(self, make) -> AsyncIterator[AsyncSession]:
-        async with self._turn:
+        try:
+            await asyncio.wait_for(self._turn.acquire(), self.timeout)
+        except TimeoutError:
+            raise sa_exc.TimeoutError(
+                f"waited {self.timeout:g} s for the database connection"
+            ) from None
+        try:
             async with make() as session:
                 yield session
+        finally:
+            self._turn.release()
 
 
 class Database:
@@ -376,7 +388,8 @@ class Database:
             self.engine, expire_on_commit=False
         )
         if self.path is not None:
-            self.sessions = InTurn(self.sessions)  # type: ignore[assignment]
+            turn_wait = 4 * wait if wait is not None else SQLITE_POOL_WAIT
+            self.sessions = InTurn(self.sessions, turn_wait)  # type: ignore[assignment]
         self.read_engine = self.engine
         self.reads = self.sessions
         if self.path is not None:

@@ -3,14 +3,16 @@ log's checkpoints on a connection of their own."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import threading
+import time
 
 import pytest
 from sqlalchemy import text
 
-from storage.db import REQUEST_WAIT, Database
+from storage.db import REQUEST_WAIT, Database, is_unavailable
 from storage.errors import DatabaseUnavailable
 from storage.inline import DRIVER
 
@@ -81,4 +83,48 @@ async def test_a_serving_bot_checkpoints_beside_the_loop_not_in_its_commits(sqli
     finally:
         async with db.sessions.begin() as session:
             await session.execute(text("DROP TABLE IF EXISTS checkpoint_fill"))
+        await db.dispose()
+
+
+async def test_the_request_connection_goes_to_those_waiting_in_the_order_they_asked(sqlite_url):
+    db = Database(sqlite_url, wait=REQUEST_WAIT)
+    served: list[int] = []
+    try:
+        held = asyncio.Event()
+
+        async def first() -> None:
+            async with db.sessions.begin() as session:
+                await session.execute(text("SELECT 1"))
+                held.set()
+                await asyncio.sleep(0.05)  # others queue meanwhile
+            # Asking again at once, as a request's second transaction does: to the back.
+            async with db.sessions.begin() as session:
+                served.append(-1)
+                await session.execute(text("SELECT 1"))
+
+        async def then(i: int) -> None:
+            await held.wait()
+            await asyncio.sleep(0.001 * i)
+            async with db.sessions.begin() as session:
+                served.append(i)
+                await session.execute(text("SELECT 1"))
+
+        await asyncio.gather(first(), *(then(i) for i in range(5)))
+        assert served == [0, 1, 2, 3, 4, -1]
+    finally:
+        await db.dispose()
+
+
+async def test_waiting_too_long_for_the_connection_is_unavailable_not_a_hang(sqlite_url):
+    db = Database(sqlite_url, wait=0.05)  # a turn waits at most 0.2 s
+    try:
+        async with db.sessions.begin() as session:
+            await session.execute(text("SELECT 1"))
+            start = time.monotonic()
+            with pytest.raises(Exception) as caught:
+                async with db.sessions.begin() as other:
+                    await other.execute(text("SELECT 1"))
+            assert time.monotonic() - start < 1
+            assert is_unavailable(caught.value)
+    finally:
         await db.dispose()
