@@ -233,6 +233,9 @@ class _Work:
     moved: set[int] | None = None  # members whose lines may have moved (None: anyone's)
     # Members' tallies before (when this process wrote the generation read) and after.
     totals: dict[int, dict[str, Tally]] | None = None
+    # Members whose tallies in `totals` are still the process's kept ones, not yet copied:
+    # a member's are copied the first time a change reaches them (most never are).
+    shared: set[int] = field(default_factory=set)
 
 
 def _compute(work: _Work, now: datetime) -> None:
@@ -249,12 +252,20 @@ def _compute(work: _Work, now: datetime) -> None:
             work.totals = {row.member_id: _tallies(row) for row in work.cards}
         totals = work.totals
         work.moved = set()
+
+        def own(part: dict[int, dict[str, Tally]]) -> None:
+            for m in part.keys() & work.shared:
+                totals[m] = {k: t.copy() for k, t in totals[m].items()}
+                work.shared.discard(m)
+
         for cid in work.only:
             if cid in work.old_parts:
                 old = _load_part(work.old_parts[cid])
+                own(old)
                 add_parts(totals, old, -1)
                 work.moved |= old.keys()
             if cid in new:
+                own(new[cid])
                 add_parts(totals, new[cid])
                 work.moved |= new[cid].keys()
     values = {
@@ -512,7 +523,7 @@ class KeptScores:
         for work in works:
             generation, totals = self._totals.get(work.period_id, (-1, {}))
             if work.only is not None and generation == work.generation:
-                work.totals = {m: {k: t.copy() for k, t in ms.items()} for m, ms in totals.items()}
+                work.totals, work.shared = dict(totals), set(totals)
         # The scoring itself runs beside the event loop with no connection held.
         if works:
             await asyncio.to_thread(lambda: [_compute(w, now) for w in works])
