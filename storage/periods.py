@@ -593,15 +593,15 @@ def _dense(moments: list[datetime], window: timedelta, least: int) -> list[tuple
     return out
 
 
-@lru_cache(maxsize=1)
-def _near_statement() -> TextClause:
-    """Touches by given loggers logged inside given open ranges."""
+def _in_ranges(columns: tuple) -> TextClause:
+    """Touches (these columns) by given loggers logged inside given open ranges: one
+    statement for `NEAR_SLOTS` ranges, compiled once (see `_slots`)."""
     table = Touch.__table__
     ranges = " OR ".join(
         f"(member_id = :m{i} AND logged_at > :lo{i} AND logged_at < :hi{i})"
         for i in range(NEAR_SLOTS)
     )
-    names = ", ".join(c.key for c in TOUCH_COLUMNS)
+    names = ", ".join(c.key for c in columns)
     return (
         text(f"SELECT {names} FROM touches WHERE {ranges}")
         .bindparams(
@@ -609,8 +609,29 @@ def _near_statement() -> TextClause:
             *(bindparam(f"lo{i}", type_=UTCDateTime()) for i in range(NEAR_SLOTS)),
             *(bindparam(f"hi{i}", type_=UTCDateTime()) for i in range(NEAR_SLOTS)),
         )
-        .columns(*(table.c[c.key] for c in TOUCH_COLUMNS))
+        .columns(*(table.c[c.key] for c in columns))
     )
+
+
+@lru_cache(maxsize=1)
+def _near_statement() -> TextClause:
+    """Whole touches by given loggers logged inside given open ranges."""
+    return _in_ranges(TOUCH_COLUMNS)
+
+
+@lru_cache(maxsize=1)
+def _times_statement() -> TextClause:
+    """Who logged when, for given loggers inside given open ranges."""
+    return _in_ranges((Touch.member_id, Touch.logged_at))
+
+
+def _slots(chunk: list[tuple[int, datetime, datetime]]) -> dict[str, object]:
+    """The parameters of `_in_ranges` for up to `NEAR_SLOTS` ranges (the rest match none)."""
+    params: dict[str, object] = {}
+    for i in range(NEAR_SLOTS):
+        logger, lo, hi = chunk[i] if i < len(chunk) else (-1, _EPOCH, _EPOCH)
+        params |= {f"m{i}": logger, f"lo{i}": lo, f"hi{i}": hi}
+    return params
 
 
 async def _neighbours(
@@ -630,18 +651,11 @@ async def _neighbours(
     least = min(t.version.anti_gaming.burst_touches for t in targets)
     window = timedelta(minutes=reach)
     times: dict[int, list[datetime]] = {}
-    spans = [(logger, min(ms) - window, max(ms) + window) for logger, ms in ranges.items()]
-    for chunk in _chunks(spans, 16):  # a few loggers a query: each read stays short
-        for logger, moment in await session.execute(
-            select(Touch.member_id, Touch.logged_at).where(
-                or_(
-                    *(
-                        and_(Touch.member_id == m, Touch.logged_at > lo, Touch.logged_at < hi)
-                        for m, lo, hi in chunk
-                    )
-                )
-            )
-        ):
+    # A burst that can catch an entry lies within a window of it on either side: the
+    # logging times there are all it takes (not the logger's whole month between).
+    around = [(logger, lo, hi) for logger, ms in ranges.items() for lo, hi in _merged(ms, window)]
+    for chunk in _chunks(around, NEAR_SLOTS):
+        for logger, moment in await session.execute(_times_statement(), _slots(chunk)):
             times.setdefault(logger, []).append(moment)
     near = []
     for logger, moments in ranges.items():
@@ -660,11 +674,7 @@ async def _neighbours(
     statement = _near_statement()
     candidates = []
     for chunk in _chunks(near, NEAR_SLOTS):
-        params: dict[str, object] = {}
-        for i in range(NEAR_SLOTS):
-            logger, lo, hi = chunk[i] if i < len(chunk) else (-1, _EPOCH, _EPOCH)
-            params |= {f"m{i}": logger, f"lo{i}": lo, f"hi{i}": hi}
-        candidates += (await session.execute(statement, params)).all()
+        candidates += (await session.execute(statement, _slots(chunk))).all()
     if not candidates:
         return [[] for _ in targets]
     ids = sorted({row.customer_id for row in candidates})
