@@ -301,8 +301,12 @@ class KeptScores:
         self._totals: dict[int, tuple[int, dict[int, dict[str, Tally]]]] = {}
         # Per kept period brought up to date for someone asking: the generation it then had
         # and the last change it took in. Until someone else writes it, the next such
-        # refresh need only look at the changes queued since.
+        # refresh need only look at the changes queued since. Only where changes become
+        # visible in the order of their ids: SQLite, whose writers take turns. On PostgreSQL
+        # a change with a smaller id can commit after a larger one was read.
         self._covered: dict[int, tuple[int, int]] = {}
+        bind = getattr(self.reads, "kw", {}).get("bind")
+        self._ids_in_commit_order = bind is not None and bind.dialect.name == "sqlite"
 
     # --- reading ---------------------------------------------------------------------
 
@@ -488,7 +492,7 @@ class KeptScores:
                     select(ScorePeriod.generation).where(ScorePeriod.id == target)
                 )
                 covered_generation, covered_id = self._covered.get(target, (-1, 0))
-                if generation == covered_generation:
+                if generation == covered_generation and self._ids_in_commit_order:
                     since = covered_id
             changes = list(
                 await session.scalars(

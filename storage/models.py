@@ -331,6 +331,8 @@ class ScoreChange(Base):
     (placements, calendar, scheme or names changed)."""
 
     __tablename__ = "score_changes"
+    # Ids are never handed out twice, also on SQLite (see migration 0008).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int | None] = mapped_column(Integer)

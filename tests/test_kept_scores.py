@@ -321,3 +321,22 @@ async def test_the_standings_of_every_team_read_at_once_match_each_teams_card(db
         assert [(m.member_id, m.rank, m.total, m.tier, m.pay) for m in view.score.members] == [
             (s.member_id, s.rank, s.total, s.tier, s.pay) for s in standings[team_id]
         ]
+
+
+async def test_a_change_queued_after_the_queue_was_emptied_has_a_new_id(db):
+    """A member's refresh remembers the last change id it took in for their team, so ids
+    are never handed out twice, also once the background pass has emptied the queue."""
+    from sqlalchemy import delete, func, insert
+
+    from storage.models import ScoreChange
+
+    async with db.sessions.begin() as s:
+        for _ in range(3):
+            await s.execute(insert(ScoreChange).values(team_id=None))
+        before = await s.scalar(select(func.max(ScoreChange.id)))
+    async with db.sessions.begin() as s:
+        await s.execute(delete(ScoreChange))
+    async with db.sessions.begin() as s:
+        await s.execute(insert(ScoreChange).values(team_id=None))
+        after = await s.scalar(select(func.max(ScoreChange.id)))
+    assert after > before
