@@ -54,7 +54,8 @@ async def team_add(deps: Deps, actor: Actor, words: list[str]) -> dict:
 async def scheme_preview(deps: Deps, actor: Actor, name: str) -> dict:
     require_admin(actor)
     proposed = proposed_scheme(name, deps.settings.schemes_dir)
-    previews = await preview_scheme(deps.sessions, actor, proposed)
+    # A replay of every team's month only reads: on its own connection, beside the loop.
+    previews = await preview_scheme(deps.db.reads, actor, proposed)
     return ui.scheme_preview(actor.locale, name, previews)
 
 

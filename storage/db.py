@@ -208,7 +208,8 @@ def create_engine(
     # asyncio is fair and prompt, where SQLite's own busy handler sleeps and backs off
     # (measured in bench/touch_latency.py: p99 at 10 concurrent requests fell from ~1.4 s).
     if path is not None:
-        kwargs.setdefault("pool_size", 1)
+        # Readers never wait for each other in WAL mode: the read-only engine keeps a few.
+        kwargs.setdefault("pool_size", 3 if read_only else 1)
         kwargs.setdefault("max_overflow", 0)
     busy = wait if wait is not None else 30.0
     engine = create_async_engine(

@@ -68,8 +68,10 @@ log = logging.getLogger("crmpay.scores")
 # Changes taken per refresh; the rest wait for the next one (a refresh holds SQLite's one
 # connection for a few short reads, so it stays short).
 BATCH = 100
-# Changes a member's own refresh looks through for their team (past this, the background
-# pass catches up first: the answer is then as of the queue it could read).
+# Changes a member's own refresh looks through for their team. Past this many queued (an
+# overload: the background pass has fallen far behind), the answer is as of the first this
+# many, rather than keep the member waiting past Slack's 3 s; the rest reach the team's
+# card when the background pass takes them in (on SQLite also at the team's next look).
 TARGETED_BATCH = 20_000
 # The background pass waits for a burst of writes to settle (seconds without a new change),
 # but never longer than this for the oldest one.
@@ -363,8 +365,8 @@ class KeptScores:
             )
         for tid in stale:
             await self.refresh(now, want=(tid, labels[tid]))
-        if pending and not stale:
-            await self.refresh(now)
+        if pending:
+            await self.refresh(now)  # every team's: a stale one's refresh took its own only
         async with self.reads.begin() as session:
             periods = {
                 row.id: row.team_id
@@ -558,6 +560,8 @@ class KeptScores:
                 self._totals.pop(work.period_id, None)
         if conflicts:
             log.info("kept scores: %d period(s) refreshed elsewhere meanwhile", conflicts)
+        if target is not None:
+            return 0, False
         return len(changes), len(changes) == batch or bool(conflicts)
 
     async def _plan(
