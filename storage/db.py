@@ -388,12 +388,11 @@ class Database:
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
-        if self.path is not None:
-            turn_wait = 4 * wait if wait is not None else SQLITE_POOL_WAIT
-            self.sessions = InTurn(self.sessions, turn_wait)  # type: ignore[assignment]
         self.read_engine = self.engine
         self.reads = self.sessions
         if self.path is not None:
+            turn_wait = 4 * wait if wait is not None else SQLITE_POOL_WAIT
+            self.sessions = InTurn(self.sessions, turn_wait)  # type: ignore[assignment]
             self.read_engine = create_engine(
                 url, must_exist=True, wait=wait, read_only=True, **engine_kwargs
             )

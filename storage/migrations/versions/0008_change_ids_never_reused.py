@@ -21,19 +21,18 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def upgrade() -> None:
+def _recreate(autoincrement: bool) -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
     with op.batch_alter_table(
-        "score_changes", recreate="always", table_kwargs={"sqlite_autoincrement": True}
+        "score_changes", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
     ):
         pass
+
+
+def upgrade() -> None:
+    _recreate(True)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
-    with op.batch_alter_table(
-        "score_changes", recreate="always", table_kwargs={"sqlite_autoincrement": False}
-    ):
-        pass
+    _recreate(False)
